@@ -1,0 +1,190 @@
+// swift-tools-version:6.1
+//
+// AzureKeyVaultFiles: Azure Key Vault secrets, keys and certificates projected into files,
+// as a suite of small Swift libraries (see ARCHITECTURE.md).
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "AzureKeyVaultFiles",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "AzureCore", targets: ["AzureCore"]),
+        .library(name: "IdentityProviders", targets: ["IdentityProviders"]),
+        .library(name: "KeyVaultCore", targets: ["KeyVaultCore"]),
+        .library(name: "MountWriter", targets: ["MountWriter"]),
+        .library(name: "SecretsStoreProvider", targets: ["SecretsStoreProvider"]),
+        .library(name: "KeyVaultTesting", targets: ["KeyVaultTesting"]),
+        .executable(name: "akv-mount", targets: ["akv-mount"]),
+        .executable(name: "mountwriter-bench", targets: ["mountwriter-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.10.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.1.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: System libraries
+
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // MARK: Libraries
+
+        .target(
+            name: "AzureCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "IdentityProviders",
+            dependencies: [
+                "AzureCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KeyVaultCore",
+            dependencies: [
+                "AzureCore",
+                "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MountWriter",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SecretsStoreProvider",
+            dependencies: [
+                "AzureCore",
+                "IdentityProviders",
+                "KeyVaultCore",
+                "MountWriter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KeyVaultTesting",
+            dependencies: [
+                "AzureCore",
+                "KeyVaultCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Executables (Examples/)
+
+        .executableTarget(
+            name: "akv-mount",
+            dependencies: [
+                "AzureCore",
+                "IdentityProviders",
+                "KeyVaultCore",
+                "MountWriter",
+                "SecretsStoreProvider",
+                "KeyVaultTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/akv-mount",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mountwriter-bench",
+            dependencies: ["MountWriter"],
+            path: "Examples/mountwriter-bench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mountwriter-crash-child",
+            dependencies: ["MountWriter"],
+            path: "Examples/mountwriter-crash-child",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests (one target per library target, plus end-to-end)
+
+        .testTarget(
+            name: "AzureCoreTests",
+            dependencies: ["AzureCore", "KeyVaultTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IdentityProvidersTests",
+            dependencies: ["IdentityProviders", "AzureCore", "KeyVaultTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KeyVaultCoreTests",
+            dependencies: ["KeyVaultCore", "AzureCore", "IdentityProviders", "KeyVaultTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MountWriterTests",
+            dependencies: ["MountWriter"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SecretsStoreProviderTests",
+            dependencies: ["SecretsStoreProvider", "KeyVaultTesting", "IdentityProviders", "KeyVaultCore", "MountWriter", "AzureCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KeyVaultTestingTests",
+            dependencies: ["KeyVaultTesting", "AzureCore", "KeyVaultCore", "IdentityProviders"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
