@@ -1,0 +1,118 @@
+import AzureCore
+import Foundation
+import Logging
+import MountWriter
+import SecretsStoreProvider
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Helpers shared by the subcommands: reading inputs, building the provider configuration, printing summaries
+/// (names, modes and sizes, never contents), signals.
+enum CommandSupport {
+    static func standardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func readData(_ path: String, what: String) throws -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw CommandError("\(what) \(path): cannot read the file (\(error.localizedDescription))")
+        }
+    }
+
+    static func readText(_ path: String, what: String) throws -> String {
+        String(decoding: try readData(path, what: what), as: UTF8.self)
+    }
+
+    /// Builds the provider configuration: AsyncHTTPClient transport with extra trust roots (`--ca-bundle` or
+    /// `SSL_CERT_FILE`), proxies from the environment, endpoint overrides from the standard variables.
+    static func providerConfiguration(
+        environment: [String: String],
+        caBundle: String?,
+        vaultURLs: [String],
+        verifyChallengeResource: Bool,
+        concurrency: Int,
+        logger: Logger
+    ) throws -> ProviderConfiguration {
+        let bundle = caBundle ?? environment["SSL_CERT_FILE"]
+        let transport = try AsyncHTTPClientTransport(
+            configuration: .init(caBundlePath: bundle), environment: environment
+        )
+        var overrides: [String: URL] = [:]
+        for entry in vaultURLs {
+            guard let equals = entry.firstIndex(of: "="), let url = URL(string: String(entry[entry.index(after: equals)...])),
+                url.scheme != nil
+            else {
+                throw CommandError("--vault-url \(entry): expected NAME=URL, for example kv-demo=https://127.0.0.1:8443/kv-demo/")
+            }
+            overrides[String(entry[..<equals])] = url
+        }
+        return ProviderConfiguration(
+            transport: transport,
+            environment: environment,
+            authorityHost: environment["AZURE_AUTHORITY_HOST"].flatMap { URL(string: $0) },
+            imdsEndpoint: environment["AZURE_POD_IDENTITY_AUTHORITY_HOST"].flatMap { URL(string: $0) },
+            vaultURLs: overrides,
+            verifyChallengeResource: verifyChallengeResource,
+            maxConcurrentRequests: max(1, concurrency),
+            logger: logger
+        )
+    }
+
+    /// Parses `30s`, `2m`, `1h`, `500ms` or a plain number of seconds.
+    static func parseDuration(_ text: String) -> Duration? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if suffix == "s" && text.hasSuffix("ms") { continue }
+            guard let value = Double(text.dropLast(suffix.count)), value > 0 else { return nil }
+            return .milliseconds(Int64(value * factor * 1000))
+        }
+        guard let seconds = Double(text), seconds > 0 else { return nil }
+        return .milliseconds(Int64(seconds * 1000))
+    }
+
+    /// Prints what a mount wrote: one line per file with its mode and size, and the object versions.
+    static func printSummary(_ outcome: MountOutcome, target: String) {
+        let write = outcome.write
+        let state = write.changed ? "updated" : "unchanged"
+        print("\(target): \(outcome.result.files.count) files, \(state) (data \(write.dataDirectory))")
+        for file in outcome.result.files {
+            let mark = write.added.contains(file.path) ? "+" : write.updated.contains(file.path) ? "~" : " "
+            print("  \(mark) \(file.path)  \(String(format: "%04o", file.mode))  \(file.contents.count) bytes")
+        }
+        for removed in write.removed { print("  - \(removed)") }
+        for (id, version) in outcome.result.objectVersions.sorted(by: { $0.key < $1.key }) {
+            print("    \(id) @ \(version)")
+        }
+    }
+
+    /// Runs `body` until it returns or SIGINT/SIGTERM arrives, which cancels it cleanly.
+    static func untilInterrupted(_ body: @escaping @Sendable () async throws -> Void) async throws {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let task = Task { try await body() }
+        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                standardError("akv-mount: \(number == SIGINT ? "SIGINT" : "SIGTERM") received, stopping")
+                task.cancel()
+            }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+        do {
+            try await task.value
+        } catch is CancellationError {
+            return
+        }
+    }
+}
+
+/// A command-line error with a message for the user.
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,87 @@
+import AzureCore
+import Foundation
+import KeyVaultCore
+import Logging
+
+/// The ``KeyVaultObjectReader`` over Key Vault REST: `KeyVaultCore.KeyVaultClient` to fetch, and
+/// `KeyVaultCore.ObjectConverter` to turn each object into its file contents.
+struct KeyVaultClientReader: KeyVaultObjectReader {
+    let client: KeyVaultClient
+    let vaultName: String
+    let logger: Logger
+
+    init(vaultURL: URL, vaultName: String, credential: any TokenCredential, configuration: ProviderConfiguration) throws(SecretsStoreProviderError) {
+        let transport = configuration.transport ?? AsyncHTTPClientTransport.shared
+        let host = vaultURL.host ?? ""
+        do {
+            client = try KeyVaultClient(
+                vaultURL: vaultURL,
+                credential: credential,
+                transport: transport,
+                options: .init(
+                    verifyChallengeResource: configuration.verifyChallengeResource,
+                    allowInsecureLoopbackHTTP: LoopbackAddress.isLoopback(host)
+                ),
+                logger: configuration.logger
+            )
+        } catch {
+            throw SecretsStoreProviderError(.invalidParameter, "failed to get keyvault client: \(error)")
+        }
+        self.vaultName = vaultName
+        self.logger = configuration.logger
+    }
+
+    func content(of object: ValidatedKeyVaultObject, version: String?) async throws -> KeyVaultObjectContent {
+        let name = object.source.objectName
+        switch object.type {
+        case .secret:
+            let bundle = try await client.getSecret(name: name, version: version)
+            let bytes = try convert(object, version: version) {
+                try ObjectConverter.convert(
+                    secret: bundle,
+                    format: object.wantsPFX ? .pfx : .pem,
+                    encoding: ObjectEncoding(rawValue: object.encoding.rawValue) ?? .utf8,
+                    logger: logger
+                )
+            }
+            return KeyVaultObjectContent(contents: bytes, version: bundle.version ?? version ?? "")
+        case .key:
+            let bundle = try await client.getKey(name: name, version: version)
+            let bytes = try convert(object, version: version) { try ObjectConverter.convert(key: bundle) }
+            return KeyVaultObjectContent(contents: bytes, version: bundle.version ?? version ?? "")
+        case .cert:
+            let bundle = try await client.getCertificate(name: name, version: version)
+            let bytes = try convert(object, version: version) { try ObjectConverter.convert(certificate: bundle) }
+            return KeyVaultObjectContent(contents: bytes, version: bundle.version ?? version ?? "")
+        }
+    }
+
+    func versions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersionInfo] {
+        let type: KeyVaultObjectType
+        switch object.type {
+        case .secret: type = .secret
+        case .key: type = .key
+        case .cert: type = .certificate
+        }
+        return try await client.listVersions(type: type, name: object.source.objectName).compactMap { item in
+            guard let version = item.version else { return nil }
+            return KeyVaultObjectVersionInfo(
+                version: version,
+                enabled: item.attributes?.enabled ?? false,
+                created: item.attributes?.created
+            )
+        }
+    }
+
+    private func convert(_ object: ValidatedKeyVaultObject, version: String?, _ body: () throws -> [UInt8]) throws -> [UInt8] {
+        do {
+            return try body()
+        } catch {
+            throw SecretsStoreProviderError(
+                .conversionFailed,
+                "failed to get objectType:\(object.source.objectType), objectName:\(object.source.objectName), objectVersion:\(version ?? ""): \(error)",
+                objectIndex: object.index
+            )
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// One version of a Key Vault object, as listed by `.../versions`.
+public struct KeyVaultObjectVersionInfo: Sendable, Hashable {
+    /// The version ID (the last path segment of the object's `id`).
+    public var version: String
+    /// Whether the version is enabled.
+    public var enabled: Bool
+    /// When the version was created.
+    public var created: Date?
+
+    /// Creates a version record.
+    public init(version: String, enabled: Bool, created: Date?) {
+        self.version = version
+        self.enabled = enabled
+        self.created = created
+    }
+}
+
+/// The file contents of one object version, converted as the object asks, and the version they came from.
+public struct KeyVaultObjectContent: Sendable, Hashable {
+    /// The bytes to write.
+    public var contents: [UInt8]
+    /// The Key Vault version ID the contents came from.
+    public var version: String
+
+    /// Creates a content record.
+    public init(contents: [UInt8], version: String) {
+        self.contents = contents
+        self.version = version
+    }
+}
+
+/// Reads objects from one vault and converts them to file contents.
+///
+/// The provider uses ``KeyVaultClientReader`` (Key Vault REST plus the `KeyVaultCore` conversions); tests and
+/// callers with their own storage can supply another.
+public protocol KeyVaultObjectReader: Sendable {
+    /// Fetches one version (the current one when `version` is nil or empty) and converts it.
+    /// - Parameters:
+    ///   - object: The object and how to convert it.
+    ///   - version: The version ID, or nil for the current version.
+    /// - Returns: The converted bytes and the concrete version ID.
+    func content(of object: ValidatedKeyVaultObject, version: String?) async throws -> KeyVaultObjectContent
+
+    /// Lists every version of the object.
+    /// - Parameter object: The object.
+    /// - Returns: The versions, in any order.
+    func versions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersionInfo]
+}

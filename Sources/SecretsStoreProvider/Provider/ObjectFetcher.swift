@@ -1,0 +1,108 @@
+import Logging
+
+/// Fetches every object of a mount through a ``KeyVaultObjectReader``: concurrently with a bound, resolving
+/// version history (exactly N files, newest first, disabled versions skipped), reusing the contents of pinned
+/// versions from a cache, and failing as a whole when any object fails.
+struct ObjectFetcher: Sendable {
+    var reader: any KeyVaultObjectReader
+    var maxConcurrentRequests: Int
+    var pinnedCache: PinnedVersionCache?
+    var vaultName: String
+    var logger: Logger
+
+    /// One unit of work: a file path fetched from one (object, version).
+    struct Job: Sendable {
+        var order: Int
+        var object: ValidatedKeyVaultObject
+        var path: String
+        var version: String?
+        var historyIndex: Int?
+    }
+
+    func fetch(_ objects: [ValidatedKeyVaultObject], defaultMode: UInt32) async throws -> MountResult {
+        // Resolve version lists first (one list call per history object, concurrently).
+        var jobs: [Job] = []
+        try await withThrowingTaskGroup(of: [Job].self) { group in
+            var order = 0
+            for object in objects {
+                let base = order
+                order += max(1, Int(object.source.objectVersionHistory))
+                if object.source.isSingleVersion {
+                    let version = object.source.objectVersion
+                    jobs.append(Job(order: base, object: object, path: object.source.fileName, version: version.isEmpty ? nil : version))
+                } else {
+                    group.addTask { try await historyJobs(for: object, order: base) }
+                }
+            }
+            for try await batch in group { jobs.append(contentsOf: batch) }
+        }
+        jobs.sort { $0.order < $1.order }
+
+        // Fetch with at most `maxConcurrentRequests` in flight.
+        var results: [(Job, KeyVaultObjectContent)] = []
+        try await withThrowingTaskGroup(of: (Job, KeyVaultObjectContent).self) { group in
+            var iterator = jobs.makeIterator()
+            func startNext() -> Bool {
+                guard let job = iterator.next() else { return false }
+                group.addTask { (job, try await content(for: job)) }
+                return true
+            }
+            for _ in 0..<max(1, maxConcurrentRequests) where !startNext() { break }
+            while let finished = try await group.next() {
+                results.append(finished)
+                _ = startNext()
+            }
+        }
+        results.sort { $0.0.order < $1.0.order }
+        var files: [MountedFile] = []
+        var versions: [String: String] = [:]
+        for (job, content) in results {
+            files.append(MountedFile(path: job.path, mode: job.object.fileMode ?? defaultMode, contents: content.contents))
+            versions[job.object.versionID(historyIndex: job.historyIndex)] = content.version
+        }
+        return MountResult(files: files, objectVersions: versions)
+    }
+
+    private func content(for job: Job) async throws -> KeyVaultObjectContent {
+        let key = PinnedVersionCache.Key(vault: vaultName, object: job.object, version: job.version ?? "")
+        if job.version != nil, let cached = await pinnedCache?.value(for: key) {
+            logger.trace("pinned version served from cache", metadata: ["object": "\(job.object.source.objectName)"])
+            return cached
+        }
+        let content: KeyVaultObjectContent
+        do {
+            content = try await reader.content(of: job.object, version: job.version)
+        } catch let error as SecretsStoreProviderError {
+            throw error
+        } catch {
+            throw SecretsStoreProviderError(
+                .fetchFailed,
+                "failed to get objectType:\(job.object.source.objectType), objectName:\(job.object.source.objectName), objectVersion:\(job.version ?? ""): \(error)",
+                objectIndex: job.object.index
+            )
+        }
+        if job.version != nil { await pinnedCache?.store(content, for: key) }
+        return content
+    }
+
+    private func historyJobs(for object: ValidatedKeyVaultObject, order: Int) async throws -> [Job] {
+        let listed: [KeyVaultObjectVersionInfo]
+        do {
+            listed = try await reader.versions(of: object)
+        } catch let error as SecretsStoreProviderError {
+            throw error
+        } catch {
+            throw SecretsStoreProviderError(
+                .fetchFailed,
+                "failed to list versions of objectType:\(object.source.objectType), objectName:\(object.source.objectName): \(error) (objectVersionHistory needs the list permission)",
+                objectIndex: object.index
+            )
+        }
+        let selected = try VersionHistory.select(
+            from: listed, startingAt: object.source.objectVersion, count: Int(object.source.objectVersionHistory), object: object
+        )
+        return selected.enumerated().map { index, version in
+            Job(order: order + index, object: object, path: "\(object.source.fileName)/\(index)", version: version, historyIndex: index)
+        }
+    }
+}

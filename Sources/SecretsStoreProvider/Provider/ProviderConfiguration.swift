@@ -1,0 +1,63 @@
+import AzureCore
+import Foundation
+import Logging
+import MountWriter
+
+/// How a ``SecretsStoreProvider`` reaches Azure and writes files: everything that varies between production, an
+/// Azure Stack hub and a test against the emulators.
+public struct ProviderConfiguration: Sendable {
+    /// The HTTP transport for Entra ID, IMDS and Key Vault. `nil` uses the default AsyncHTTPClient transport.
+    public var transport: (any HTTPTransport)?
+    /// The environment variables consulted (`AZURE_AUTHORITY_HOST`, `AZURE_POD_IDENTITY_AUTHORITY_HOST`, ...).
+    /// Inject it; the provider never reads the process environment itself.
+    public var environment: [String: String]
+    /// Overrides the cloud's Entra authority host (for example an emulator's URL).
+    public var authorityHost: URL?
+    /// Overrides the IMDS endpoint (default `http://169.254.169.254`).
+    public var imdsEndpoint: URL?
+    /// Vault URLs by vault name, overriding `https://<name>.<cloud DNS suffix>/` (for emulators and private
+    /// endpoints with custom DNS).
+    public var vaultURLs: [String: URL]
+    /// Whether a Key Vault challenge's resource must match the vault's domain before a token is sent. Turn it off
+    /// only for an emulator on loopback.
+    public var verifyChallengeResource: Bool
+    /// How many Key Vault requests one mount keeps in flight.
+    public var maxConcurrentRequests: Int
+    /// Options of the atomic writer (fsync, path policy).
+    public var writerOptions: AtomicDirectoryWriter.Options
+    /// The logger. Secret values, tokens and client secrets never reach it.
+    public var logger: Logger
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - transport: The HTTP transport, or nil for the default.
+    ///   - environment: The environment variables to honour.
+    ///   - authorityHost: An Entra authority host override.
+    ///   - imdsEndpoint: An IMDS endpoint override.
+    ///   - vaultURLs: Vault URL overrides by vault name.
+    ///   - verifyChallengeResource: Whether to verify the challenge resource (default true).
+    ///   - maxConcurrentRequests: Requests in flight per mount (default 8).
+    ///   - writerOptions: Atomic writer options.
+    ///   - logger: The logger.
+    public init(
+        transport: (any HTTPTransport)? = nil,
+        environment: [String: String] = [:],
+        authorityHost: URL? = nil,
+        imdsEndpoint: URL? = nil,
+        vaultURLs: [String: URL] = [:],
+        verifyChallengeResource: Bool = true,
+        maxConcurrentRequests: Int = 8,
+        writerOptions: AtomicDirectoryWriter.Options = .init(),
+        logger: Logger = Logger(label: "secrets-store-provider")
+    ) {
+        self.transport = transport
+        self.environment = environment
+        self.authorityHost = authorityHost
+        self.imdsEndpoint = imdsEndpoint
+        self.vaultURLs = vaultURLs
+        self.verifyChallengeResource = verifyChallengeResource
+        self.maxConcurrentRequests = maxConcurrentRequests
+        self.writerOptions = writerOptions
+        self.logger = logger
+    }
+}

@@ -1,0 +1,140 @@
+import AzureCore
+import Foundation
+import IdentityProviders
+import Logging
+import MountWriter
+
+/// The Azure Key Vault provider: a `SecretProviderClass` (and the driver's attributes and secrets) in, the right
+/// files out.
+///
+/// One provider serves many mounts: it keeps one credential per identity (so a token is reused across objects and
+/// across mounts until it needs refreshing), one Key Vault client per vault and identity (so the challenge is
+/// cached), and the contents of objects pinned to a version (so rotation does not fetch them again).
+///
+/// ```swift
+/// let provider = SecretsStoreProvider(configuration: .init(logger: logger))
+/// let spc = try SecretProviderClass(yaml: manifest)
+/// let request = MountRequest(secretProviderClass: spc, attributes: attributes, secrets: secrets)
+/// let outcome = try await provider.mount(request, into: "/mnt/secrets-store")
+/// print(outcome.write.changed, outcome.result.objectVersions)
+/// ```
+public actor SecretsStoreProvider {
+    /// The configuration.
+    public nonisolated let configuration: ProviderConfiguration
+    private var credentials: [String: CredentialEntry] = [:]
+    private var readers: [String: any KeyVaultObjectReader] = [:]
+    private let pinnedCache = PinnedVersionCache()
+    private let tokenCache: TokenCache
+
+    struct CredentialEntry {
+        var credential: any TokenCredential
+        var assertion: ServiceAccountTokenBox?
+    }
+
+    /// Creates a provider.
+    /// - Parameter configuration: Transport, endpoints, concurrency and logger.
+    public init(configuration: ProviderConfiguration) {
+        self.configuration = configuration
+        self.tokenCache = TokenCache(logger: configuration.logger)
+    }
+
+    /// Fetches and converts every object of a mount, without writing anything.
+    /// - Parameter request: The parameters, secrets and default mode.
+    /// - Returns: The files and object versions. One failing object fails the whole mount.
+    /// - Throws: ``SecretsStoreProviderError``.
+    public func fetch(_ request: MountRequest) async throws(SecretsStoreProviderError) -> MountResult {
+        let parameters = try ProviderParameters(validating: request)
+        return try await fetch(parameters)
+    }
+
+    /// Fetches and converts every object of validated parameters, without writing anything.
+    /// - Parameter parameters: The validated parameters.
+    /// - Returns: The files and object versions.
+    /// - Throws: ``SecretsStoreProviderError``.
+    public func fetch(_ parameters: ProviderParameters) async throws(SecretsStoreProviderError) -> MountResult {
+        let logger = configuration.logger
+        for warning in parameters.warnings { logger.notice("\(warning)") }
+        guard !parameters.objects.isEmpty else { return MountResult(files: [], objectVersions: [:]) }
+        let reader = try reader(for: parameters)
+        let fetcher = ObjectFetcher(
+            reader: reader,
+            maxConcurrentRequests: configuration.maxConcurrentRequests,
+            pinnedCache: pinnedCache,
+            vaultName: parameters.keyvaultName,
+            logger: logger
+        )
+        do {
+            return try await fetcher.fetch(parameters.objects, defaultMode: parameters.defaultFileMode)
+        } catch let error as SecretsStoreProviderError {
+            throw error
+        } catch is CancellationError {
+            throw SecretsStoreProviderError(.cancelled, "the mount was cancelled")
+        } catch {
+            throw SecretsStoreProviderError(.fetchFailed, "\(error)")
+        }
+    }
+
+    /// Mounts: fetches every object and writes the files atomically into `directory` (Kubernetes atomic-writer
+    /// layout). Nothing is written when any object fails; a write whose bytes and modes equal the disk is a no-op.
+    /// - Parameters:
+    ///   - request: The parameters, secrets and default mode.
+    ///   - directory: The target directory.
+    ///   - owner: An optional owner/group for the files (the `fsGroup` request).
+    /// - Returns: The fetched result and what the write changed.
+    /// - Throws: ``SecretsStoreProviderError``; the files already on disk are left as they were.
+    public func mount(_ request: MountRequest, into directory: String, owner: FileOwner? = nil) async throws(SecretsStoreProviderError) -> MountOutcome {
+        let parameters = try ProviderParameters(validating: request)
+        let result = try await fetch(parameters)
+        return try write(result, into: directory, owner: owner)
+    }
+
+    /// Writes a fetched result into a directory with ``MountWriter``.
+    /// - Parameters:
+    ///   - result: The files.
+    ///   - directory: The target directory.
+    ///   - owner: An optional owner/group for the files.
+    /// - Returns: The result and what the write changed.
+    /// - Throws: ``SecretsStoreProviderError`` with code `writeFailed`.
+    public nonisolated func write(_ result: MountResult, into directory: String, owner: FileOwner? = nil) throws(SecretsStoreProviderError) -> MountOutcome {
+        var payload: [String: ProjectedFile] = [:]
+        for file in result.files {
+            payload[file.path] = ProjectedFile(contents: file.contents, mode: file.mode, owner: owner)
+        }
+        do {
+            let writer = AtomicDirectoryWriter(targetDirectory: directory, options: configuration.writerOptions)
+            let outcome = try writer.write(payload)
+            return MountOutcome(result: result, write: outcome)
+        } catch {
+            throw SecretsStoreProviderError(.writeFailed, "failed to write the files into \(directory): \(error)")
+        }
+    }
+
+    // MARK: Credentials and readers
+
+    private func reader(for parameters: ProviderParameters) throws(SecretsStoreProviderError) -> any KeyVaultObjectReader {
+        let identity = parameters.identity
+        let cloud = try CloudResolver.resolve(
+            name: parameters.cloudName, environmentFile: parameters.cloudEnvFileName, environment: configuration.environment
+        )
+        let credentialKey = identity.cacheKey + "|" + cloud.name
+        var entry: CredentialEntry
+        if let existing = credentials[credentialKey] {
+            entry = existing
+        } else {
+            entry = try CredentialFactory.make(for: identity, cloud: cloud, configuration: configuration, cache: tokenCache)
+            credentials[credentialKey] = entry
+        }
+        if let token = identity.serviceAccountToken { entry.assertion?.update(token) }
+        let vaultURL = try VaultURLResolver.url(for: parameters.keyvaultName, cloud: cloud, configuration: configuration)
+        let readerKey = credentialKey + "|" + vaultURL.absoluteString
+        if let existing = readers[readerKey] { return existing }
+        let reader = try KeyVaultClientReader(
+            vaultURL: vaultURL,
+            vaultName: parameters.keyvaultName,
+            credential: entry.credential,
+            configuration: configuration
+        )
+        readers[readerKey] = reader
+        return reader
+    }
+}

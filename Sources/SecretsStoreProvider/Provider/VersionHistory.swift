@@ -1,0 +1,41 @@
+import Foundation
+
+/// The `objectVersionHistory` rule: enabled versions sorted newest first, starting at `objectVersion` (or the
+/// newest when it is empty or `latest`), at most N of them.
+///
+/// The Go provider returns N+1 files when more than N versions exist, and silently writes nothing when
+/// `objectVersion` is not among the enabled versions; here exactly N are returned and a missing start version is
+/// an error.
+enum VersionHistory {
+    static func select(
+        from versions: [KeyVaultObjectVersionInfo],
+        startingAt start: String,
+        count: Int,
+        object: ValidatedKeyVaultObject
+    ) throws(SecretsStoreProviderError) -> [String] {
+        let enabled = versions.filter(\.enabled).sorted {
+            let a = $0.created ?? Date(timeIntervalSince1970: 0)
+            let b = $1.created ?? Date(timeIntervalSince1970: 0)
+            return a != b ? a > b : $0.version > $1.version
+        }
+        var startIndex = 0
+        if !start.isEmpty && start.lowercased() != "latest" {
+            guard let found = enabled.firstIndex(where: { $0.version == start }) else {
+                throw SecretsStoreProviderError(
+                    .fetchFailed,
+                    "failed to get objectType:\(object.source.objectType), objectName:\(object.source.objectName), objectVersion:\(start): the version is not among the \(enabled.count) enabled versions of the object",
+                    objectIndex: object.index
+                )
+            }
+            startIndex = found
+        }
+        guard startIndex < enabled.count else {
+            throw SecretsStoreProviderError(
+                .fetchFailed,
+                "failed to get objectType:\(object.source.objectType), objectName:\(object.source.objectName): the object has no enabled version",
+                objectIndex: object.index
+            )
+        }
+        return enabled[startIndex...].prefix(count).map(\.version)
+    }
+}

@@ -1,0 +1,49 @@
+import MountWriter
+
+extension SecretsStoreProvider {
+    /// Mounts, then keeps re-mounting at the policy's interval until cancelled (or for `policy.rounds` rounds).
+    ///
+    /// Each round fetches what may have changed (objects pinned to a version are served from memory) and writes
+    /// only when bytes or modes changed. A failed round leaves the previous files in place, reports the error
+    /// through `onEvent`, and delays the next round (see ``RotationPolicy``).
+    /// - Parameters:
+    ///   - request: Produces the request of each round (so a caller can refresh the service-account token).
+    ///   - directory: The target directory.
+    ///   - owner: An optional owner/group for the files.
+    ///   - policy: Interval, backoff and number of rounds.
+    ///   - onEvent: Called after each round.
+    /// - Throws: `CancellationError` when the surrounding task is cancelled while waiting.
+    public func rotate(
+        _ request: @Sendable () async throws -> MountRequest,
+        into directory: String,
+        owner: FileOwner? = nil,
+        policy: RotationPolicy,
+        onEvent: @Sendable (RotationEvent) -> Void
+    ) async throws {
+        var failures = 0
+        var round = 0
+        while policy.rounds.map({ round < $0 }) ?? true {
+            try Task.checkCancellation()
+            round += 1
+            do {
+                let current: MountRequest
+                do {
+                    current = try await request()
+                } catch let error as SecretsStoreProviderError {
+                    throw error
+                } catch {
+                    throw SecretsStoreProviderError(.invalidManifest, "failed to read the mount request: \(error)")
+                }
+                let outcome = try await mount(current, into: directory, owner: owner)
+                failures = 0
+                onEvent(.mounted(round: round, outcome: outcome))
+            } catch let error as SecretsStoreProviderError {
+                if error.code == .cancelled { throw CancellationError() }
+                failures += 1
+                onEvent(.failed(round: round, error: error, retryIn: policy.delay(afterConsecutiveFailures: failures)))
+            }
+            if let rounds = policy.rounds, round >= rounds { break }
+            try await Task.sleep(for: policy.delay(afterConsecutiveFailures: failures))
+        }
+    }
+}

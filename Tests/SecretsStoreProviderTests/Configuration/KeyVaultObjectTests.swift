@@ -1,0 +1,91 @@
+import Testing
+@testable import SecretsStoreProvider
+
+@Suite struct KeyVaultObjectTests {
+    static func objects(_ entries: [String]) -> String {
+        "array:\n" + entries.map { "  - |\n" + $0.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") }.joined(separator: "\n")
+    }
+
+    static func validate(_ entries: [String]) throws(SecretsStoreProviderError) -> [ValidatedKeyVaultObject] {
+        var params = ProviderParametersTests.base()
+        params["objects"] = objects(entries)
+        return try ProviderParameters(validating: MountRequest(parameters: params)).objects
+    }
+
+    static func message(_ entries: [String]) -> String? {
+        do { _ = try validate(entries); return nil } catch { return error.message }
+    }
+
+    @Test func parsesEveryFieldAndTrims() throws {
+        let result = try Self.validate(["""
+            objectName: " cert1 "
+            objectAlias: tls/cert.pem
+            objectType: SECRET
+            objectVersion: abc
+            objectFormat: PFX
+            objectEncoding: Base64
+            filePermission: 0600
+            unknownKey: ignored
+            """])
+        let object = try #require(result.first)
+        #expect(object.source.objectName == "cert1")
+        #expect(object.type == .secret)
+        #expect(object.wantsPFX)
+        #expect(object.encoding == .base64)
+        #expect(object.fileMode == 0o600)
+        #expect(object.filePaths == ["tls/cert.pem"])
+        #expect(object.versionID(historyIndex: nil) == "secret/cert1")
+    }
+
+    @Test func versionHistoryWritesExactlyNFiles() throws {
+        let object = try #require(try Self.validate(["objectName: s\nobjectType: secret\nobjectAlias: hist\nobjectVersionHistory: 3"]).first)
+        #expect(object.filePaths == ["hist/0", "hist/1", "hist/2"])
+        #expect(object.versionID(historyIndex: 2) == "secret/s/2")
+        let single = try #require(try Self.validate(["objectName: s\nobjectType: secret\nobjectVersionHistory: 1"]).first)
+        #expect(single.filePaths == ["s"])
+    }
+
+    @Test(arguments: [
+        ("objectName: a\nobjectType: secrets", "failed to get objectType:secrets, objectName:a, objectVersion:: Invalid vaultObjectTypes. Should be secret, key, or cert"),
+        ("objectName: a\nobjectType: secret\nobjectFormat: der", "failed to get objectType:secret, objectName:a, objectVersion:: invalid objectFormat: der, should be PEM or PFX"),
+        ("objectName: a\nobjectType: cert\nobjectFormat: PFX", "failed to get objectType:cert, objectName:a, objectVersion:: PFX format only supported for objectType: secret"),
+        ("objectName: a\nobjectType: key\nobjectEncoding: base64", "failed to get objectType:key, objectName:a, objectVersion:: objectEncoding only supported for objectType: secret"),
+        ("objectName: a\nobjectType: secret\nobjectEncoding: SECRET_ALIAS", "failed to get objectType:secret, objectName:a, objectVersion:: invalid objectEncoding: SECRET_ALIAS, should be hex, base64 or utf-8"),
+        ("objectName: /etc/passwd\nobjectType: secret", "failed to get objectType:secret, objectName:/etc/passwd, objectVersion:: file name must be a relative path"),
+        ("objectName: a\nobjectAlias: ../x\nobjectType: secret", "failed to get objectType:secret, objectName:a, objectVersion:: file name must not contain '..'"),
+        ("objectName: a\nobjectAlias: dir//x\nobjectType: secret", "failed to get objectType:secret, objectName:a, objectVersion:: invalid filepath: \"dir//x\""),
+        ("objectName: ''\nobjectType: secret", "failed to get objectType:secret, objectName:, objectVersion:: objectName is not set"),
+    ])
+    func goValidationTexts(entry: String, expected: String) {
+        #expect(Self.message([entry]) == expected)
+    }
+
+    @Test(arguments: ["0900", "900", "rw-r--r--", "01777", "-1"])
+    func invalidFilePermissionIsAnErrorNotModeZero(value: String) throws {
+        let message = try #require(Self.message(["objectName: a\nobjectType: secret\nfilePermission: \"\(value)\""]))
+        #expect(message.contains("file permission must be a valid octal number"))
+    }
+
+    @Test func unquotedOctalPermissionIsKeptLiterally() throws {
+        let object = try #require(try Self.validate(["objectName: a\nobjectType: secret\nfilePermission: 0755"]).first)
+        #expect(object.fileMode == 0o755)
+    }
+
+    @Test func duplicateFileNamesAreAnError() throws {
+        let message = try #require(Self.message(["objectName: a\nobjectType: secret", "objectName: b\nobjectAlias: a\nobjectType: key"]))
+        #expect(message.contains("index 0 (a) and 1 (b)"))
+        #expect(message.contains("\"a\""))
+        let nested = try #require(Self.message(["objectName: a\nobjectType: secret\nobjectVersionHistory: 2", "objectName: b\nobjectAlias: a/1\nobjectType: secret"]))
+        #expect(nested.contains("\"a/1\""))
+        let fileAsDir = try #require(Self.message(["objectName: a\nobjectType: secret", "objectName: b\nobjectAlias: a/b\nobjectType: secret"]))
+        #expect(fileAsDir.contains("needs as a directory"))
+    }
+
+    @Test func malformedEntriesNameTheirIndex() throws {
+        let bad = try #require(Self.message(["objectName: a\nobjectType: secret", "objectName: b\nobjectVersionHistory: abc"]))
+        #expect(bad.hasPrefix("unmarshal failed for keyVaultObjects at index 1, error:"))
+        var params = ProviderParametersTests.base()
+        params["objects"] = "array: [unclosed"
+        #expect(ProviderParametersTests.error(params)?.message.hasPrefix("failed to yaml unmarshal objects, error:") == true)
+    }
+}
