@@ -14,6 +14,12 @@ enum CommandSupport {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// The user-facing text of an error: the provider's message, or the error's description.
+    static func message(of error: any Error) -> String {
+        if let error = error as? SecretsStoreProviderError { return error.message }
+        return String(describing: error)
+    }
+
     static func readData(_ path: String, what: String) throws -> Data {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))

@@ -52,7 +52,7 @@ struct MountCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     func run() async throws {
-        var logger = Logger(label: "akv-mount", factory: StreamLogHandler.standardError)
+        var logger = Logger(label: "akv-mount", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let environment = ProcessInfo.processInfo.environment
         let request = try loadRequest()
@@ -67,7 +67,7 @@ struct MountCommand: AsyncParsableCommand {
                 let outcome = try await provider.mount(request, into: target)
                 CommandSupport.printSummary(outcome, target: target)
             } catch {
-                CommandSupport.standardError("akv-mount: \(error.message)")
+                CommandSupport.standardError("akv-mount: \(CommandSupport.message(of: error))")
                 throw ExitCode.failure
             }
             return

@@ -75,7 +75,7 @@ public actor SecretsStoreProvider {
     }
 
     /// Mounts: fetches every object and writes the files atomically into `directory` (Kubernetes atomic-writer
-    /// layout). Nothing is written when any object fails; a write whose bytes and modes equal the disk is a no-op.
+    /// layout), creating it (mode 0755) when missing. Nothing is written when any object fails; a write whose bytes and modes equal the disk is a no-op.
     /// - Parameters:
     ///   - request: The parameters, secrets and default mode.
     ///   - directory: The target directory.
@@ -99,6 +99,15 @@ public actor SecretsStoreProvider {
         var payload: [String: ProjectedFile] = [:]
         for file in result.files {
             payload[file.path] = ProjectedFile(contents: file.contents, mode: file.mode, owner: owner)
+        }
+        if !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755]
+                )
+            } catch {
+                throw SecretsStoreProviderError(.writeFailed, "failed to create the target directory \(directory): \(error.localizedDescription)")
+            }
         }
         do {
             let writer = AtomicDirectoryWriter(targetDirectory: directory, options: configuration.writerOptions)

@@ -13,11 +13,13 @@ enum VersionHistory {
         count: Int,
         object: ValidatedKeyVaultObject
     ) throws(SecretsStoreProviderError) -> [String] {
-        let enabled = versions.filter(\.enabled).sorted {
-            let a = $0.created ?? Date(timeIntervalSince1970: 0)
-            let b = $1.created ?? Date(timeIntervalSince1970: 0)
-            return a != b ? a > b : $0.version > $1.version
-        }
+        // Newest first by creation time; versions created in the same second keep the listing's order
+        // reversed (Key Vault and the emulators list oldest first).
+        let enabled = versions.enumerated().filter(\.element.enabled).sorted {
+            let a = $0.element.created ?? Date(timeIntervalSince1970: 0)
+            let b = $1.element.created ?? Date(timeIntervalSince1970: 0)
+            return a != b ? a > b : $0.offset > $1.offset
+        }.map(\.element)
         var startIndex = 0
         if !start.isEmpty && start.lowercased() != "latest" {
             guard let found = enabled.firstIndex(where: { $0.version == start }) else {
