@@ -33,7 +33,8 @@ enum CommandSupport {
     }
 
     /// Builds the provider configuration: AsyncHTTPClient transport with extra trust roots (`--ca-bundle` or
-    /// `SSL_CERT_FILE`), proxies from the environment, endpoint overrides from the standard variables.
+    /// `SSL_CERT_FILE`), proxies from the environment, endpoint overrides from the standard variables. The caller
+    /// shuts the returned transport down when done.
     static func providerConfiguration(
         environment: [String: String],
         caBundle: String?,
@@ -41,7 +42,7 @@ enum CommandSupport {
         verifyChallengeResource: Bool,
         concurrency: Int,
         logger: Logger
-    ) throws -> ProviderConfiguration {
+    ) throws -> (ProviderConfiguration, AsyncHTTPClientTransport) {
         let bundle = caBundle ?? environment["SSL_CERT_FILE"]
         let transport = try AsyncHTTPClientTransport(
             configuration: .init(caBundlePath: bundle), environment: environment
@@ -55,7 +56,7 @@ enum CommandSupport {
             }
             overrides[String(entry[..<equals])] = url
         }
-        return ProviderConfiguration(
+        let configuration = ProviderConfiguration(
             transport: transport,
             environment: environment,
             authorityHost: environment["AZURE_AUTHORITY_HOST"].flatMap { URL(string: $0) },
@@ -65,6 +66,7 @@ enum CommandSupport {
             maxConcurrentRequests: max(1, concurrency),
             logger: logger
         )
+        return (configuration, transport)
     }
 
     /// Parses `30s`, `2m`, `1h`, `500ms` or a plain number of seconds.

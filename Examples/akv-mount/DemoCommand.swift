@@ -49,7 +49,18 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func runDemo(emulators: AzureEmulators, root: String, manifestFolder: URL, logger: Logger) async throws {
         let transport = try AsyncHTTPClientTransport(configuration: .init(caBundlePath: emulators.caFile.path), environment: [:])
-        defer { Task { try? await transport.shutdown() } }
+        do {
+            try await runScenarios(emulators: emulators, transport: transport, root: root, manifestFolder: manifestFolder, logger: logger)
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+        try? await transport.shutdown()
+    }
+
+    private func runScenarios(
+        emulators: AzureEmulators, transport: AsyncHTTPClientTransport, root: String, manifestFolder: URL, logger: Logger
+    ) async throws {
         for (name, value) in emulators.environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("AZURE_AUTHORITY") || name.hasPrefix("AZURE_POD") {
             print("  \(name)=\(value)")
         }

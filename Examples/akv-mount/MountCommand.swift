@@ -56,21 +56,33 @@ struct MountCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let environment = ProcessInfo.processInfo.environment
         let request = try loadRequest()
-        let configuration = try CommandSupport.providerConfiguration(
+        let (configuration, transport) = try CommandSupport.providerConfiguration(
             environment: environment, caBundle: caBundle, vaultURLs: vaultURLs,
             verifyChallengeResource: !noVerifyChallengeResource, concurrency: concurrency, logger: logger
         )
         let provider = SecretsStoreProvider(configuration: configuration)
+        let succeeded: Bool
+        do {
+            succeeded = try await run(provider: provider, request: request)
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+        try? await transport.shutdown()
+        if !succeeded { throw ExitCode.failure }
+    }
 
+    /// Mounts once or rotates; returns false when a single mount failed (already reported on stderr).
+    private func run(provider: SecretsStoreProvider, request: MountRequest) async throws -> Bool {
         guard let rotationInterval else {
             do {
                 let outcome = try await provider.mount(request, into: target)
                 CommandSupport.printSummary(outcome, target: target)
+                return true
             } catch {
                 CommandSupport.standardError("akv-mount: \(CommandSupport.message(of: error))")
-                throw ExitCode.failure
+                return false
             }
-            return
         }
         guard let interval = CommandSupport.parseDuration(rotationInterval) else {
             throw ValidationError("--rotation-interval \(rotationInterval) is not a duration such as 30s, 2m or 1h")
@@ -93,6 +105,7 @@ struct MountCommand: AsyncParsableCommand {
                 }
             }
         }
+        return true
     }
 
     func loadRequest() throws -> MountRequest {

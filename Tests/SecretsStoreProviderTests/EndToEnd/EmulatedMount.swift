@@ -115,3 +115,11 @@ func providerError(_ body: () async throws -> Void) async -> SecretsStoreProvide
         return SecretsStoreProviderError(.fetchFailed, "unexpected error type: \(error)")
     }
 }
+
+extension EmulatedMount {
+    /// A test setup failure with a message.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}

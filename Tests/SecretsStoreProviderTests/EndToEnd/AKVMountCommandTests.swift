@@ -1,0 +1,145 @@
+import Foundation
+import KeyVaultTesting
+import Testing
+@testable import SecretsStoreProvider
+
+/// `akv-mount mount` run as a process against the emulators: files on disk, the stdout summary (never contents),
+/// the exit code, errors on stderr, and a clean stop of rotation on SIGTERM.
+@Suite(.serialized) struct AKVMountCommandTests {
+    typealias Sample = AzureEmulatorSeed.Sample
+
+    static func binary() throws -> URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [
+            besideTests.appendingPathComponent("akv-mount"),
+            besideTests.deletingLastPathComponent().appendingPathComponent("akv-mount"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug/akv-mount"),
+        ]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw EmulatedMount.Failure("akv-mount was not built next to the tests (looked in \(candidates.map(\.path)))")
+        }
+        return found
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func launch(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    static func run(_ arguments: [String], environment: [String: String]) throws -> Run {
+        let (process, out, err) = try launch(arguments, environment: environment)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func write(_ text: String, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    static func spc(_ parameters: [String: String]) -> String {
+        var yaml = "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: cli\nspec:\n  provider: azure\n  parameters:\n"
+        for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
+            yaml += "    \(key): |\n" + value.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n") + "\n"
+        }
+        return yaml
+    }
+
+    static func arguments(_ env: EmulatedMount, spc: URL, target: String, extra: [String] = []) -> [String] {
+        var args = ["mount", "--spc", spc.path, "--target", target, "--ca-bundle", env.emulators.caFile.path, "--no-verify-challenge-resource"]
+        for (name, url) in env.emulators.vaultURLs { args += ["--vault-url", "\(name)=\(url.absoluteString)"] }
+        return args + extra
+    }
+
+    static func environment(_ env: EmulatedMount) -> [String: String] {
+        [
+            "AZURE_AUTHORITY_HOST": env.emulators.entra.authorityHost.absoluteString,
+            "AZURE_POD_IDENTITY_AUTHORITY_HOST": env.emulators.imds.endpoint.absoluteString,
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+    }
+
+    @Test func mountsWithAServicePrincipalAndPrintsNoContents() async throws {
+        try await EmulatedMount.run { env in
+            let spcFile = env.root.appendingPathComponent("spc.yaml")
+            try Self.write(Self.spc([
+                "keyvaultName": Sample.vaultName, "tenantID": Sample.tenantID,
+                "objects": EmulatedMount.objects(["objectName: ExampleSecret\nobjectType: secret", "objectName: key1\nobjectType: key"]),
+            ]), to: spcFile)
+            let secretsFile = env.root.appendingPathComponent("secrets.json")
+            try Self.write(#"{"clientid":"\#(Sample.servicePrincipal.clientId)","clientsecret":"\#(Sample.servicePrincipal.secret ?? "")"}"#, to: secretsFile)
+            let target = env.directory("cli-target")
+            let result = try Self.run(Self.arguments(env, spc: spcFile, target: target, extra: ["--secrets", secretsFile.path]), environment: Self.environment(env))
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try env.read(target, "ExampleSecret") == "MyAKSExampleSecret")
+            #expect(try env.read(target, "key1").hasPrefix("-----BEGIN PUBLIC KEY-----"))
+            #expect(result.stdout.contains("ExampleSecret"))
+            #expect(result.stdout.contains("0644"))
+            #expect(!result.stdout.contains("MyAKSExampleSecret"), "stdout must never show a value")
+            #expect(!result.stderr.contains("MyAKSExampleSecret"))
+            #expect(!result.stderr.contains(Sample.servicePrincipal.secret ?? "-"), "the client secret must never be printed")
+        }
+    }
+
+    @Test func failsWithTheGoErrorTextAndANonZeroStatus() async throws {
+        try await EmulatedMount.run { env in
+            let spcFile = env.root.appendingPathComponent("bad.yaml")
+            try Self.write(Self.spc(["tenantID": Sample.tenantID, "useVMManagedIdentity": "true", "objects": "array: []"]), to: spcFile)
+            let target = env.directory("cli-bad")
+            let result = try Self.run(Self.arguments(env, spc: spcFile, target: target), environment: Self.environment(env))
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("keyvaultName is not provided"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: target + "/..data"))
+        }
+    }
+
+    @Test func rotationStopsCleanlyOnSIGTERM() async throws {
+        try await EmulatedMount.run { env in
+            let spcFile = env.root.appendingPathComponent("msi.yaml")
+            try Self.write(Self.spc([
+                "keyvaultName": Sample.vaultName, "tenantID": Sample.tenantID, "useVMManagedIdentity": "true",
+                "userAssignedIdentityID": Sample.userAssignedIdentity.clientId,
+                "objects": EmulatedMount.objects(["objectName: secret1\nobjectType: secret"]),
+            ]), to: spcFile)
+            let target = env.directory("cli-rotate")
+            let (process, out, err) = try Self.launch(
+                Self.arguments(env, spc: spcFile, target: target, extra: ["--rotation-interval", "200ms"]), environment: Self.environment(env)
+            )
+            // Wait for the first mount, rotate the secret, wait for the file to change, then stop.
+            var waited = 0
+            while !FileManager.default.fileExists(atPath: target + "/secret1") && waited < 200 {
+                try await Task.sleep(for: .milliseconds(50)); waited += 1
+            }
+            #expect(try env.read(target, "secret1") == "secret1 version 2")
+            try await env.emulators.keyVault.setSecret(vault: Sample.vaultName, name: "secret1", value: "after rotation")
+            waited = 0
+            while (try? env.read(target, "secret1")) != "after rotation" && waited < 200 {
+                try await Task.sleep(for: .milliseconds(50)); waited += 1
+            }
+            #expect(try env.read(target, "secret1") == "after rotation")
+            process.terminate()
+            let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(stderr)")
+            #expect(stderr.contains("SIGTERM received"))
+            #expect(stdout.contains("~ secret1"), "the rotated file is reported as updated: \(stdout)")
+        }
+    }
+}
