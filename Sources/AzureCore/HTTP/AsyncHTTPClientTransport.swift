@@ -1,0 +1,284 @@
+public import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+
+/// The default ``HTTPTransport``, on AsyncHTTPClient: pooled connections, connect/read timeouts and a request
+/// deadline, extra trust roots from a CA bundle file, `HTTPS_PROXY`/`NO_PROXY`, redirects disabled, and plain
+/// `http` refused unless the host is loopback (or ``Configuration/allowsInsecureHTTP`` is set).
+///
+/// A transport built with ``init(configuration:environment:)`` owns its `HTTPClient`s: call ``shutdown()`` (or use
+/// ``withTransport(configuration:environment:_:)``). ``shared`` uses `HTTPClient.shared` and needs no shutdown.
+public struct AsyncHTTPClientTransport: HTTPTransport {
+    /// Settings of an owned transport.
+    public struct Configuration: Sendable {
+        /// Time allowed to establish a connection (TCP + TLS).
+        public var connectTimeout: Duration
+        /// Time allowed between bytes when reading a response.
+        public var readTimeout: Duration
+        /// Overall deadline for one request, including reading the body.
+        public var requestTimeout: Duration
+        /// A PEM file of extra CA certificates trusted in addition to the system roots.
+        public var caBundlePath: String?
+        /// Extra PEM CA certificates trusted in addition to the system roots.
+        public var additionalTrustRootsPEM: [String]
+        /// An explicit proxy; when `nil` the proxy is read from the environment (`HTTPS_PROXY`, `NO_PROXY`).
+        public var proxy: ProxySettings?
+        /// Whether to ignore the environment's proxy variables.
+        public var ignoresEnvironmentProxy: Bool
+        /// Allow plain `http` to non-loopback hosts. Off by default: Entra and Key Vault are HTTPS only.
+        public var allowsInsecureHTTP: Bool
+        /// The largest response body accepted.
+        public var maximumResponseBytes: Int
+        /// Soft limit of concurrent HTTP/1 connections per host.
+        public var maximumConnectionsPerHost: Int
+
+        /// Creates a configuration.
+        /// - Parameters:
+        ///   - connectTimeout: Connect timeout (default 10 s).
+        ///   - readTimeout: Read timeout (default 60 s).
+        ///   - requestTimeout: Overall per-request deadline (default 120 s).
+        ///   - caBundlePath: Extra CA bundle file.
+        ///   - additionalTrustRootsPEM: Extra CA certificates as PEM.
+        ///   - proxy: Explicit proxy.
+        ///   - ignoresEnvironmentProxy: Ignore `HTTPS_PROXY`.
+        ///   - allowsInsecureHTTP: Allow `http` to non-loopback hosts.
+        ///   - maximumResponseBytes: Response size limit (default 16 MiB).
+        ///   - maximumConnectionsPerHost: Pool size per host (default 8).
+        public init(
+            connectTimeout: Duration = .seconds(10),
+            readTimeout: Duration = .seconds(60),
+            requestTimeout: Duration = .seconds(120),
+            caBundlePath: String? = nil,
+            additionalTrustRootsPEM: [String] = [],
+            proxy: ProxySettings? = nil,
+            ignoresEnvironmentProxy: Bool = false,
+            allowsInsecureHTTP: Bool = false,
+            maximumResponseBytes: Int = 16 << 20,
+            maximumConnectionsPerHost: Int = 8
+        ) {
+            self.connectTimeout = connectTimeout
+            self.readTimeout = readTimeout
+            self.requestTimeout = requestTimeout
+            self.caBundlePath = caBundlePath
+            self.additionalTrustRootsPEM = additionalTrustRootsPEM
+            self.proxy = proxy
+            self.ignoresEnvironmentProxy = ignoresEnvironmentProxy
+            self.allowsInsecureHTTP = allowsInsecureHTTP
+            self.maximumResponseBytes = maximumResponseBytes
+            self.maximumConnectionsPerHost = maximumConnectionsPerHost
+        }
+    }
+
+    private let directClient: HTTPClient
+    private let proxiedClient: HTTPClient?
+    private let proxy: ProxySettings?
+    private let ownsClients: Bool
+    private let requestTimeout: Duration
+    private let allowsInsecureHTTP: Bool
+    private let maximumResponseBytes: Int
+
+    /// A transport over `HTTPClient.shared` (system trust roots, no proxy), needing no shutdown.
+    public static var shared: AsyncHTTPClientTransport {
+        AsyncHTTPClientTransport(client: .shared)
+    }
+
+    /// A transport over `HTTPClient.shared` with its own per-request deadline and HTTP policy, needing no shutdown.
+    /// - Parameters:
+    ///   - requestTimeout: Per-request deadline.
+    ///   - allowsInsecureHTTP: Allow `http` to non-loopback hosts (for link-local IMDS).
+    /// - Returns: The transport.
+    public static func sharedClient(requestTimeout: Duration, allowsInsecureHTTP: Bool = false) -> AsyncHTTPClientTransport {
+        AsyncHTTPClientTransport(client: .shared, requestTimeout: requestTimeout, allowsInsecureHTTP: allowsInsecureHTTP)
+    }
+
+    /// Wraps an existing client, which the caller keeps owning.
+    /// - Parameters:
+    ///   - client: The client.
+    ///   - requestTimeout: Per-request deadline.
+    ///   - allowsInsecureHTTP: Allow `http` to non-loopback hosts.
+    ///   - maximumResponseBytes: Response size limit.
+    public init(
+        client: HTTPClient,
+        requestTimeout: Duration = .seconds(120),
+        allowsInsecureHTTP: Bool = false,
+        maximumResponseBytes: Int = 16 << 20
+    ) {
+        self.directClient = client
+        self.proxiedClient = nil
+        self.proxy = nil
+        self.ownsClients = false
+        self.requestTimeout = requestTimeout
+        self.allowsInsecureHTTP = allowsInsecureHTTP
+        self.maximumResponseBytes = maximumResponseBytes
+    }
+
+    /// Creates a transport that owns its clients. Call ``shutdown()`` when done.
+    /// - Parameters:
+    ///   - configuration: Timeouts, trust roots, proxy and limits.
+    ///   - environment: Environment variables, for `HTTPS_PROXY`/`NO_PROXY` (inject for tests).
+    /// - Throws: ``AzureCoreError`` `invalidConfiguration` for an unreadable CA bundle or bad proxy.
+    public init(
+        configuration: Configuration = Configuration(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        var roots: [NIOSSLCertificate] = []
+        do {
+            if let path = configuration.caBundlePath {
+                roots += try NIOSSLCertificate.fromPEMFile(path)
+            }
+            for pem in configuration.additionalTrustRootsPEM {
+                roots += try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8))
+            }
+        } catch {
+            throw AzureCoreError(
+                code: .invalidConfiguration,
+                message: "cannot read the extra CA certificates" + (configuration.caBundlePath.map { " from \($0)" } ?? ""),
+                underlying: String(describing: error)
+            )
+        }
+        if !roots.isEmpty {
+            tls.additionalTrustRoots = [.certificates(roots)]
+        }
+        let proxy: ProxySettings?
+        if let explicit = configuration.proxy {
+            proxy = explicit
+        } else if configuration.ignoresEnvironmentProxy {
+            proxy = nil
+        } else {
+            proxy = try ProxySettings.fromEnvironment(environment)
+        }
+        func makeClient(_ proxy: ProxySettings?) -> HTTPClient {
+            var config = HTTPClient.Configuration(
+                tlsConfiguration: tls,
+                redirectConfiguration: .disallow,
+                timeout: .init(
+                    connect: .nanoseconds(Int64(configuration.connectTimeout.azureSeconds * 1e9)),
+                    read: .nanoseconds(Int64(configuration.readTimeout.azureSeconds * 1e9))
+                ),
+                proxy: proxy.map { .server(host: $0.host, port: $0.port) },
+                decompression: .disabled
+            )
+            config.connectionPool = .init(
+                idleTimeout: .seconds(60),
+                concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maximumConnectionsPerHost
+            )
+            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+        }
+        self.directClient = makeClient(nil)
+        self.proxiedClient = proxy.map { makeClient($0) }
+        self.proxy = proxy
+        self.ownsClients = true
+        self.requestTimeout = configuration.requestTimeout
+        self.allowsInsecureHTTP = configuration.allowsInsecureHTTP
+        self.maximumResponseBytes = configuration.maximumResponseBytes
+    }
+
+    /// Runs a body with an owned transport and shuts it down afterwards.
+    /// - Parameters:
+    ///   - configuration: The configuration.
+    ///   - environment: Environment variables for the proxy settings.
+    ///   - body: Code using the transport.
+    /// - Returns: The body's result.
+    /// - Throws: What the initialiser or the body throws.
+    public static func withTransport<Result>(
+        configuration: Configuration = Configuration(),
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ body: (AsyncHTTPClientTransport) async throws -> Result
+    ) async throws -> Result {
+        let transport = try AsyncHTTPClientTransport(configuration: configuration, environment: environment)
+        do {
+            let result = try await body(transport)
+            try? await transport.shutdown()
+            return result
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+
+    /// Shuts down the owned clients (no-op for a wrapped client).
+    /// - Throws: An AsyncHTTPClient shutdown error.
+    public func shutdown() async throws {
+        guard ownsClients else { return }
+        try await directClient.shutdown()
+        try await proxiedClient?.shutdown()
+    }
+
+    /// Whether requests to a host go through the proxy.
+    /// - Parameter host: The host.
+    /// - Returns: `true` when a proxy is configured and `NO_PROXY` does not match.
+    public func usesProxy(forHost host: String) -> Bool {
+        guard let proxy, proxiedClient != nil else { return false }
+        return !proxy.bypasses(host: host)
+    }
+
+    /// Sends a request and collects the whole response.
+    /// - Parameters:
+    ///   - request: The request.
+    ///   - body: The body, if any.
+    /// - Returns: The response.
+    /// - Throws: ``AzureCoreError`` (`insecureRequest`, `connectionFailed`, `timedOut`, `responseTooLarge`,
+    ///   `cancelled`).
+    public func send(_ request: HTTPRequest, body: Data?) async throws -> HTTPTransportResponse {
+        guard let url = request.targetURL, let host = request.targetHost else {
+            throw AzureCoreError(code: .insecureRequest, message: "the request has no absolute URL")
+        }
+        let endpoint = Redaction.endpoint(url)
+        switch request.scheme?.lowercased() {
+        case "https": break
+        case "http" where allowsInsecureHTTP || LoopbackAddress.isLoopback(host): break
+        default:
+            throw AzureCoreError(
+                code: .insecureRequest,
+                message: "refusing to send a request over plain HTTP to a non-loopback host",
+                endpoint: endpoint
+            )
+        }
+        var outgoing = HTTPClientRequest(url: url.absoluteString)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headerFields {
+            outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        if let body {
+            outgoing.body = .bytes(ByteBuffer(data: body))
+        }
+        let client = usesProxy(forHost: host) ? proxiedClient! : directClient
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(requestTimeout.azureSeconds * 1e9))
+        do {
+            let response = try await client.execute(outgoing, deadline: deadline)
+            var buffer = try await response.body.collect(upTo: maximumResponseBytes)
+            let data = buffer.readData(length: buffer.readableBytes) ?? Data()
+            var fields = HTTPFields()
+            for header in response.headers {
+                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+            }
+            let status = HTTPResponse.Status(code: Int(response.status.code))
+            return HTTPTransportResponse(response: HTTPResponse(status: status, headerFields: fields), body: data)
+        } catch let error as AzureCoreError {
+            throw error
+        } catch is NIOTooManyBytesError {
+            throw AzureCoreError(code: .responseTooLarge, message: "the response exceeded \(maximumResponseBytes) bytes", endpoint: endpoint)
+        } catch is CancellationError {
+            throw AzureCoreError(code: .cancelled, message: "the request was cancelled", endpoint: endpoint)
+        } catch let error as HTTPClientError {
+            switch error {
+            case .connectTimeout, .readTimeout, .deadlineExceeded:
+                throw AzureCoreError(code: .timedOut, message: "the request timed out", endpoint: endpoint, underlying: "\(error)")
+            case .cancelled:
+                throw AzureCoreError(code: .cancelled, message: "the request was cancelled", endpoint: endpoint)
+            default:
+                throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: "\(error)")
+            }
+        } catch {
+            if Task.isCancelled {
+                throw AzureCoreError(code: .cancelled, message: "the request was cancelled", endpoint: endpoint)
+            }
+            throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: "\(error)")
+        }
+    }
+}
