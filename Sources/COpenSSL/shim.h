@@ -5,6 +5,8 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/ec.h>
 #include <openssl/bio.h>
 #include <openssl/provider.h>
 #include <openssl/crypto.h>

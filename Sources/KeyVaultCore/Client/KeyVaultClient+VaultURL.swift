@@ -1,0 +1,62 @@
+import Foundation
+
+extension KeyVaultClient {
+    /// Builds a vault URL from a vault name and the cloud's Key Vault DNS suffix, validating the name as the Go
+    /// provider does.
+    /// - Parameters:
+    ///   - vaultName: The vault name (3 to 24 characters of `[-a-zA-Z0-9]`).
+    ///   - dnsSuffix: The cloud's suffix, for example `vault.azure.net`, `vault.azure.cn`, `vault.usgovcloudapi.net`.
+    /// - Returns: `https://<name>.<suffix>/`.
+    /// - Throws: ``KeyVaultError`` with ``KeyVaultError/Code/invalidVaultName`` and the Go provider's texts:
+    ///   `Invalid vault name: "<n>", must be between 3 and 24 chars` or
+    ///   `Invalid vault name: "<n>", must match [-a-zA-Z0-9]{3,24}`.
+    public static func vaultURL(vaultName: String, dnsSuffix: String) throws -> URL {
+        let quoted = goQuoted(vaultName)
+        let length = vaultName.utf8.count
+        guard length >= 3, length <= 24 else {
+            throw KeyVaultError(
+                code: .invalidVaultName, vault: vaultName,
+                message: "Invalid vault name: \(quoted), must be between 3 and 24 chars"
+            )
+        }
+        let valid = vaultName.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+        }
+        guard valid else {
+            throw KeyVaultError(
+                code: .invalidVaultName, vault: vaultName,
+                message: "Invalid vault name: \(quoted), must match [-a-zA-Z0-9]{3,24}"
+            )
+        }
+        var suffix = dnsSuffix.trimmingCharacters(in: .whitespaces)
+        while suffix.hasPrefix(".") { suffix.removeFirst() }
+        while suffix.hasSuffix("/") { suffix.removeLast() }
+        guard !suffix.isEmpty, let url = URL(string: "https://\(vaultName).\(suffix)/"), url.host != nil else {
+            throw KeyVaultError(code: .invalidVaultURL, vault: vaultName, message: "invalid Key Vault DNS suffix '\(dnsSuffix)'")
+        }
+        return url
+    }
+
+    /// Quotes like Go's `%q`: double quotes, with `"`, `\` and control characters escaped.
+    static func goQuoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}
