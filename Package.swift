@@ -138,6 +138,7 @@ let package = Package(
                 "KeyVaultTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Examples/akv-mount",
             swiftSettings: swiftSettings

@@ -52,7 +52,7 @@ enum CommandSupport {
             guard let equals = entry.firstIndex(of: "="), let url = URL(string: String(entry[entry.index(after: equals)...])),
                 url.scheme != nil
             else {
-                throw CommandError("--vault-url \(entry): expected NAME=URL, for example kv-demo=https://127.0.0.1:8443/kv-demo/")
+                throw CommandError("--vault-url \(entry): expected NAME=URL, for example sample-kv=https://127.0.0.1:8443")
             }
             overrides[String(entry[..<equals])] = url
         }

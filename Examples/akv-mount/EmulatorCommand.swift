@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import KeyVaultTesting
+import Logging
+import Yams
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `akv-mount emulator`: the Entra ID, IMDS, OIDC issuer and Key Vault emulators on loopback HTTPS, seeded from a
+/// file or the built-in sample, until interrupted.
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulator",
+        abstract: "Run the Azure emulators (Entra ID, IMDS, OIDC issuer, Key Vault) on loopback HTTPS until interrupted.",
+        discussion: """
+            Prints the endpoints, the CA file and the variables to export. Each vault listens on its own port: give \
+            clients its URL (AKV_EMULATOR_VAULT_URL_<NAME>) as the vault URL, trust SSL_CERT_FILE, and turn \
+            challenge-resource verification off (the vault is not a *.vault.azure.net host). Without --seed the \
+            built-in sample is used (vault sample-kv, the identities of the three AKS scenarios and a service principal).
+            """
+    )
+
+    @Option(name: .long, help: "A seed file, JSON (or YAML when it ends in .yaml or .yml).")
+    var seed: String?
+
+    @Option(name: .customLong("env-file"), help: "Write KEY=value lines to this file (mode 0600), ending with AKV_EMULATOR_READY=1 once serving.")
+    var envFile: String?
+
+    @Option(name: .customLong("state-dir"), help: "Where to write the CA file and service-account tokens (default: a new temporary folder).")
+    var stateDirectory: String?
+
+    @Flag(name: .long, help: "Log every request (never secret values or tokens).")
+    var verbose = false
+
+    func run() async throws {
+        var logger = Logger(label: "akv-mount.emulator", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = verbose ? .debug : .critical
+        let (seedValue, seedDirectory) = try loadSeed()
+        let state = stateDirectory.map { URL(fileURLWithPath: $0) }
+        let emulators = try await AzureEmulators.start(
+            seed: seedValue, seedDirectory: seedDirectory, stateDirectory: state, logger: logger)
+        let environment = emulators.environment
+        do {
+            Self.say(summary(emulators))
+            if let envFile {
+                try writeEnvironment(environment, to: envFile)
+                Self.say("environment written to \(envFile)")
+            }
+            Self.say("serving; stop with Ctrl-C (SIGINT) or SIGTERM")
+            try await CommandSupport.untilInterrupted {
+                while true { try await Task.sleep(for: .seconds(3600)) }
+            }
+        } catch {
+            await shutdown(emulators)
+            throw error
+        }
+        await shutdown(emulators)
+    }
+
+    private func shutdown(_ emulators: AzureEmulators) async {
+        await emulators.stop()
+        if let envFile { try? FileManager.default.removeItem(atPath: envFile) }
+        CommandSupport.standardError("akv-mount: emulators stopped")
+    }
+
+    private func loadSeed() throws -> (AzureEmulatorSeed, URL?) {
+        guard let seed else { return (.sample, nil) }
+        let url = URL(fileURLWithPath: seed)
+        let data = try CommandSupport.readData(seed, what: "--seed")
+        do {
+            let lower = seed.lowercased()
+            if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
+                return (try YAMLDecoder().decode(AzureEmulatorSeed.self, from: data), url.deletingLastPathComponent())
+            }
+            return (try AzureEmulatorSeed.decode(json: data), url.deletingLastPathComponent())
+        } catch {
+            throw CommandError("--seed \(seed): not a valid seed (\(error))")
+        }
+    }
+
+    private func summary(_ emulators: AzureEmulators) -> String {
+        let environment = emulators.environment
+        var lines: [String] = ["Azure emulators (loopback HTTPS, CA \(emulators.caFile.path))"]
+        lines.append("  Entra ID       \(emulators.entra.authorityHost.absoluteString)")
+        lines.append("  IMDS           \(emulators.imds.endpoint.absoluteString)")
+        lines.append("  OIDC issuer    \(emulators.oidcIssuer.issuer)")
+        for vault in emulators.seed.vaults {
+            let url = emulators.vaultURLs[vault.name]?.absoluteString ?? "(not serving)"
+            lines.append("  Key Vault      \(vault.name) -> \(url) (tenant \(vault.tenantId))")
+        }
+        for tenant in emulators.seed.tenants {
+            lines.append("  tenant \(tenant.id)")
+            for application in tenant.applications ?? [] {
+                let label = application.name.map { " (\($0))" } ?? ""
+                lines.append("    application  client \(application.clientId) object \(application.objectId)\(label)"
+                    + (application.secret == nil ? "" : ", has a client secret"))
+            }
+            for identity in tenant.managedIdentities ?? [] {
+                let label = identity.name.map { " (\($0))" } ?? ""
+                lines.append("    managed id   client \(identity.clientId) object \(identity.objectId)\(label)")
+            }
+            for federated in tenant.federatedCredentials ?? [] {
+                lines.append("    federated    \(federated.clientId) <- \(federated.subject)")
+            }
+        }
+        lines.append("")
+        lines.append("export these (or source the --env-file with `set -a`):")
+        for key in environment.keys.sorted() {
+            if key == "AZURE_CLIENT_SECRET" {
+                lines.append("# \(key) is not printed: it is in the seed (and in the --env-file)")
+            } else {
+                lines.append("export \(key)=\(Self.quoted(environment[key] ?? ""))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func writeEnvironment(_ environment: [String: String], to path: String) throws {
+        var text = "# written by akv-mount emulator; removed when it stops\n"
+        for key in environment.keys.sorted() {
+            text += "\(key)=\(Self.quoted(environment[key] ?? ""))\n"
+        }
+        text += "AKV_EMULATOR_READY=1\n"
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        guard rename(temporary.path, url.path) == 0 else {
+            throw CommandError("--env-file \(path): cannot write the file")
+        }
+    }
+
+    /// Writes a line to standard output at once (no buffering, so a parent process sees it while serving).
+    static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Shell-safe: plain when only safe characters, otherwise single-quoted.
+    static func quoted(_ value: String) -> String {
+        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+,=-")
+        if !value.isEmpty, value.unicodeScalars.allSatisfy({ safe.contains($0) }) { return value }
+        return "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,365 @@
+import Foundation
+
+/// What ``AzureEmulators`` starts with: tenants (applications, managed identities, federated credentials) and
+/// vaults (secrets, keys, certificates, role assignments, access policies). Decodes from JSON (or YAML with any
+/// `Decoder`); every list may be omitted.
+///
+/// ```json
+/// {"tenants": [{"id": "<tenant>",
+///               "applications": [{"clientId": "...", "objectId": "...", "secret": "..."}],
+///               "managedIdentities": [{"clientId": "...", "objectId": "...", "resourceId": "...", "systemAssigned": false}],
+///               "federatedCredentials": [{"clientId": "...", "namespace": "default", "serviceAccount": "workload-identity-sa"}]}],
+///  "vaults": [{"name": "kv", "tenantId": "<tenant>", "permissionModel": "rbac",
+///              "secrets": [{"name": "secret1", "value": "v1"}, {"name": "secret1", "value": "v2"}],
+///              "keys": [{"name": "key1", "kty": "RSA", "size": 2048}, {"name": "ec1", "kty": "EC", "curve": "P-256"}],
+///              "certificates": [{"name": "web", "subject": "web.example", "chainDepth": 3, "contentType": "application/x-pkcs12"},
+///                               {"name": "imported", "pfxFile": "cert.pfx", "password": "pw"}],
+///              "roleAssignments": [{"principalObjectId": "...", "role": "Key Vault Secrets User"}],
+///              "accessPolicies": [{"objectId": "...", "secrets": ["get"]}]}]}
+/// ```
+/// Repeated secret entries with one name become versions, oldest first.
+public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
+    /// A tenant and its identities.
+    public struct Tenant: Sendable, Hashable, Codable {
+        /// The tenant ID.
+        public var id: String
+        /// Applications (service principals).
+        public var applications: [Application]?
+        /// Managed identities served by the IMDS emulator (also registered as applications, so that federated
+        /// credentials can be attached to them, as for a user-assigned identity).
+        public var managedIdentities: [ManagedIdentity]?
+        /// Federated identity credentials (workload identity).
+        public var federatedCredentials: [FederatedCredential]?
+
+        /// Creates a tenant.
+        /// - Parameters:
+        ///   - id: The tenant ID.
+        ///   - applications: Applications.
+        ///   - managedIdentities: Managed identities.
+        ///   - federatedCredentials: Federated credentials.
+        public init(
+            id: String, applications: [Application]? = nil, managedIdentities: [ManagedIdentity]? = nil,
+            federatedCredentials: [FederatedCredential]? = nil
+        ) {
+            self.id = id
+            self.applications = applications
+            self.managedIdentities = managedIdentities
+            self.federatedCredentials = federatedCredentials
+        }
+    }
+
+    /// An application registration with its service principal.
+    public struct Application: Sendable, Hashable, Codable {
+        /// A label for people.
+        public var name: String?
+        /// The application (client) ID.
+        public var clientId: String
+        /// The service principal's object ID (`oid`).
+        public var objectId: String
+        /// A client secret, if any.
+        public var secret: String?
+
+        /// Creates an application.
+        /// - Parameters:
+        ///   - name: A label.
+        ///   - clientId: The client ID.
+        ///   - objectId: The object ID.
+        ///   - secret: A client secret.
+        public init(name: String? = nil, clientId: String, objectId: String, secret: String? = nil) {
+            self.name = name
+            self.clientId = clientId
+            self.objectId = objectId
+            self.secret = secret
+        }
+    }
+
+    /// A managed identity on the emulated VM.
+    public struct ManagedIdentity: Sendable, Hashable, Codable {
+        /// A label for people.
+        public var name: String?
+        /// The client ID.
+        public var clientId: String
+        /// The object (principal) ID.
+        public var objectId: String
+        /// The ARM resource ID (user-assigned identities).
+        public var resourceId: String?
+        /// Whether it is the VM's system-assigned identity.
+        public var systemAssigned: Bool?
+
+        /// Creates a managed identity.
+        /// - Parameters:
+        ///   - name: A label.
+        ///   - clientId: The client ID.
+        ///   - objectId: The object ID.
+        ///   - resourceId: The resource ID.
+        ///   - systemAssigned: Whether it is system-assigned.
+        public init(
+            name: String? = nil, clientId: String, objectId: String, resourceId: String? = nil,
+            systemAssigned: Bool? = nil
+        ) {
+            self.name = name
+            self.clientId = clientId
+            self.objectId = objectId
+            self.resourceId = resourceId
+            self.systemAssigned = systemAssigned
+        }
+    }
+
+    /// A federated identity credential: tokens of a Kubernetes service account may be exchanged for the
+    /// application's (or managed identity's) token.
+    public struct FederatedCredential: Sendable, Hashable, Codable {
+        /// The client ID the credential belongs to.
+        public var clientId: String
+        /// The service account's namespace.
+        public var namespace: String
+        /// The service account's name.
+        public var serviceAccount: String
+        /// The issuer; omitted means the OIDC issuer emulator's.
+        public var issuer: String?
+        /// The audience; omitted means `api://AzureADTokenExchange`.
+        public var audience: String?
+
+        /// Creates a federated credential.
+        /// - Parameters:
+        ///   - clientId: The client ID.
+        ///   - namespace: The namespace.
+        ///   - serviceAccount: The service account.
+        ///   - issuer: The issuer (default: the OIDC emulator).
+        ///   - audience: The audience.
+        public init(
+            clientId: String, namespace: String, serviceAccount: String, issuer: String? = nil, audience: String? = nil
+        ) {
+            self.clientId = clientId
+            self.namespace = namespace
+            self.serviceAccount = serviceAccount
+            self.issuer = issuer
+            self.audience = audience
+        }
+
+        /// `system:serviceaccount:<namespace>:<serviceAccount>`.
+        public var subject: String { "system:serviceaccount:\(namespace):\(serviceAccount)" }
+    }
+
+    /// A vault and its contents.
+    public struct Vault: Sendable, Hashable, Codable {
+        /// The vault name.
+        public var name: String
+        /// The tenant the vault trusts.
+        public var tenantId: String
+        /// `rbac` (default) or `accessPolicies`.
+        public var permissionModel: KeyVaultPermissionModel?
+        /// Secrets; repeated names are versions, oldest first.
+        public var secrets: [Secret]?
+        /// Keys.
+        public var keys: [Key]?
+        /// Certificates.
+        public var certificates: [CertificateSeed]?
+        /// Role assignments.
+        public var roleAssignments: [RoleAssignment]?
+        /// Access policies.
+        public var accessPolicies: [AccessPolicy]?
+
+        /// Creates a vault.
+        /// - Parameters:
+        ///   - name: The name.
+        ///   - tenantId: The tenant.
+        ///   - permissionModel: The permission model.
+        ///   - secrets: Secrets.
+        ///   - keys: Keys.
+        ///   - certificates: Certificates.
+        ///   - roleAssignments: Role assignments.
+        ///   - accessPolicies: Access policies.
+        public init(
+            name: String, tenantId: String, permissionModel: KeyVaultPermissionModel? = nil, secrets: [Secret]? = nil,
+            keys: [Key]? = nil, certificates: [CertificateSeed]? = nil, roleAssignments: [RoleAssignment]? = nil,
+            accessPolicies: [AccessPolicy]? = nil
+        ) {
+            self.name = name
+            self.tenantId = tenantId
+            self.permissionModel = permissionModel
+            self.secrets = secrets
+            self.keys = keys
+            self.certificates = certificates
+            self.roleAssignments = roleAssignments
+            self.accessPolicies = accessPolicies
+        }
+    }
+
+    /// One secret version.
+    public struct Secret: Sendable, Hashable, Codable {
+        /// The name.
+        public var name: String
+        /// The value.
+        public var value: String
+        /// The content type.
+        public var contentType: String?
+        /// Whether the version is enabled (default `true`).
+        public var enabled: Bool?
+        /// Tags.
+        public var tags: [String: String]?
+
+        /// Creates a secret version.
+        /// - Parameters:
+        ///   - name: The name.
+        ///   - value: The value.
+        ///   - contentType: The content type.
+        ///   - enabled: Whether enabled.
+        ///   - tags: Tags.
+        public init(
+            name: String, value: String, contentType: String? = nil, enabled: Bool? = nil, tags: [String: String]? = nil
+        ) {
+            self.name = name
+            self.value = value
+            self.contentType = contentType
+            self.enabled = enabled
+            self.tags = tags
+        }
+    }
+
+    /// A generated key.
+    public struct Key: Sendable, Hashable, Codable {
+        /// The name.
+        public var name: String
+        /// `RSA` or `EC`.
+        public var kty: String
+        /// RSA size in bits (default 2048).
+        public var size: Int?
+        /// EC curve (default `P-256`).
+        public var curve: String?
+
+        /// Creates a key.
+        /// - Parameters:
+        ///   - name: The name.
+        ///   - kty: `RSA` or `EC`.
+        ///   - size: RSA bits.
+        ///   - curve: EC curve.
+        public init(name: String, kty: String, size: Int? = nil, curve: String? = nil) {
+            self.name = name
+            self.kty = kty
+            self.size = size
+            self.curve = curve
+        }
+    }
+
+    /// A certificate: generated (`subject`, `chainDepth`, ...) or imported (`pfxFile` or `pemFile`, relative to
+    /// the seed file's folder).
+    public struct CertificateSeed: Sendable, Hashable, Codable {
+        /// The name.
+        public var name: String
+        /// The leaf's common name (generated certificates).
+        public var subject: String?
+        /// DNS names (generated certificates).
+        public var dnsNames: [String]?
+        /// Certificates in the generated chain, 1 (self-signed) to 5; default 1.
+        public var chainDepth: Int?
+        /// The leaf key type, `RSA` (default) or `EC`.
+        public var kty: String?
+        /// RSA size or EC curve of the leaf key.
+        public var size: Int?
+        /// EC curve of the leaf key (default `P-256`).
+        public var curve: String?
+        /// The backing secret's content type (`application/x-pkcs12` or `application/x-pem-file`).
+        public var contentType: String?
+        /// A PKCS#12 file to import.
+        public var pfxFile: String?
+        /// The PKCS#12 file's password.
+        public var password: String?
+        /// A PEM file (private key and certificates) to import.
+        public var pemFile: String?
+
+        /// Creates a certificate entry.
+        /// - Parameters:
+        ///   - name: The name.
+        ///   - subject: The common name of a generated leaf.
+        ///   - dnsNames: DNS names.
+        ///   - chainDepth: Chain length.
+        ///   - kty: Key type.
+        ///   - size: RSA size.
+        ///   - curve: EC curve.
+        ///   - contentType: Secret content type.
+        ///   - pfxFile: A PFX to import.
+        ///   - password: Its password.
+        ///   - pemFile: A PEM to import.
+        public init(
+            name: String, subject: String? = nil, dnsNames: [String]? = nil, chainDepth: Int? = nil,
+            kty: String? = nil, size: Int? = nil, curve: String? = nil, contentType: String? = nil,
+            pfxFile: String? = nil, password: String? = nil, pemFile: String? = nil
+        ) {
+            self.name = name
+            self.subject = subject
+            self.dnsNames = dnsNames
+            self.chainDepth = chainDepth
+            self.kty = kty
+            self.size = size
+            self.curve = curve
+            self.contentType = contentType
+            self.pfxFile = pfxFile
+            self.password = password
+            self.pemFile = pemFile
+        }
+    }
+
+    /// A role assignment on a vault.
+    public struct RoleAssignment: Sendable, Hashable, Codable {
+        /// The identity's object ID.
+        public var principalObjectId: String
+        /// A built-in role name, for example `Key Vault Secrets User`.
+        public var role: String
+
+        /// Creates a role assignment.
+        /// - Parameters:
+        ///   - principalObjectId: The object ID.
+        ///   - role: The role name.
+        public init(principalObjectId: String, role: String) {
+            self.principalObjectId = principalObjectId
+            self.role = role
+        }
+    }
+
+    /// An access policy entry.
+    public struct AccessPolicy: Sendable, Hashable, Codable {
+        /// The identity's object ID.
+        public var objectId: String
+        /// Secret permissions.
+        public var secrets: [String]?
+        /// Key permissions.
+        public var keys: [String]?
+        /// Certificate permissions.
+        public var certificates: [String]?
+
+        /// Creates an access policy entry.
+        /// - Parameters:
+        ///   - objectId: The object ID.
+        ///   - secrets: Secret permissions.
+        ///   - keys: Key permissions.
+        ///   - certificates: Certificate permissions.
+        public init(objectId: String, secrets: [String]? = nil, keys: [String]? = nil, certificates: [String]? = nil) {
+            self.objectId = objectId
+            self.secrets = secrets
+            self.keys = keys
+            self.certificates = certificates
+        }
+    }
+
+    /// Tenants.
+    public var tenants: [Tenant]
+    /// Vaults.
+    public var vaults: [Vault]
+
+    /// Creates a seed.
+    /// - Parameters:
+    ///   - tenants: Tenants.
+    ///   - vaults: Vaults.
+    public init(tenants: [Tenant], vaults: [Vault]) {
+        self.tenants = tenants
+        self.vaults = vaults
+    }
+
+    /// Decodes a JSON seed.
+    /// - Parameter json: The JSON bytes.
+    /// - Returns: The seed.
+    /// - Throws: `DecodingError` when the document does not match.
+    public static func decode(json: Data) throws -> AzureEmulatorSeed {
+        try JSONDecoder().decode(AzureEmulatorSeed.self, from: json)
+    }
+}
