@@ -125,7 +125,12 @@ public actor SecretsStoreProvider {
         let cloud = try CloudResolver.resolve(
             name: parameters.cloudName, environmentFile: parameters.cloudEnvFileName, environment: configuration.environment
         )
-        let credentialKey = identity.cacheKey + "|" + cloud.name
+        // The vault URL is checked before a credential is built, in the Go provider's order.
+        let vaultURL = try VaultURLResolver.url(for: parameters.keyvaultName, cloud: cloud, configuration: configuration)
+        // A changed client secret (a rotated node-publish secret) must build a new credential; the secret itself is
+        // only hashed in memory, never stored in the key.
+        var credentialKey = identity.cacheKey + "|" + cloud.name + "|" + (configuration.authorityHost?.absoluteString ?? "")
+        if let secret = identity.clientSecret { credentialKey += "|\(secret.hashValue)" }
         var entry: CredentialEntry
         if let existing = credentials[credentialKey] {
             entry = existing
@@ -134,7 +139,6 @@ public actor SecretsStoreProvider {
             credentials[credentialKey] = entry
         }
         if let token = identity.serviceAccountToken { entry.assertion?.update(token) }
-        let vaultURL = try VaultURLResolver.url(for: parameters.keyvaultName, cloud: cloud, configuration: configuration)
         let readerKey = credentialKey + "|" + vaultURL.absoluteString
         if let existing = readers[readerKey] { return existing }
         let reader = try KeyVaultClientReader(

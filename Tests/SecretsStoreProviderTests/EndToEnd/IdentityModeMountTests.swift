@@ -93,3 +93,42 @@ import Testing
         }
     }
 }
+
+/// The workload-identity and user-assigned manifests of the user's scenarios, as published, with placeholders filled.
+@Suite(.serialized) struct ScenarioManifestMountTests {
+    typealias Sample = AzureEmulatorSeed.Sample
+
+    static func manifest(_ file: String, _ replacements: [String: String]) throws -> SecretProviderClass {
+        var text = try String(contentsOf: SecretProviderClassTests.manifests.appendingPathComponent(file), encoding: .utf8)
+        for (placeholder, value) in replacements { text = text.replacingOccurrences(of: placeholder, with: value) }
+        return try SecretProviderClass(yaml: text, source: file)
+    }
+
+    @Test func workloadIdentityManifest() async throws {
+        try await EmulatedMount.run { env in
+            let spc = try Self.manifest("azure-kvname-wi.yaml", [
+                "<USER_ASSIGNED_CLIENT_ID>": Sample.workloadIdentity.clientId, "<KEYVAULT_NAME>": Sample.vaultName,
+                "<IDENTITY_TENANT>": Sample.tenantID,
+            ])
+            var attributes = EmulatedMount.pod
+            attributes["csi.storage.k8s.io/serviceAccount.tokens"] = try env.tokensAttribute(try env.serviceAccountToken())
+            let directory = env.directory("wi-manifest")
+            let outcome = try await env.provider.mount(MountRequest(secretProviderClass: spc, attributes: attributes), into: directory)
+            #expect(outcome.result.files.map(\.path) == ["secret1", "key1"])
+            #expect(try env.read(directory, "secret1") == "secret1 version 2")
+            #expect(try env.read(directory, "key1").hasPrefix("-----BEGIN PUBLIC KEY-----"))
+        }
+    }
+
+    @Test func userAssignedManagedIdentityManifest() async throws {
+        try await EmulatedMount.run { env in
+            let spc = try Self.manifest("azure-kvname-user-msi.yaml", [
+                "<client-id>": Sample.userAssignedIdentity.clientId, "<key-vault-name>": Sample.vaultName, "<tenant-id>": Sample.tenantID,
+            ])
+            let directory = env.directory("msi-manifest")
+            _ = try await env.provider.mount(MountRequest(secretProviderClass: spc, attributes: EmulatedMount.pod), into: directory)
+            #expect(try env.read(directory, "secret1") == "secret1 version 2")
+            #expect(try env.read(directory, "key1").hasPrefix("-----BEGIN PUBLIC KEY-----"))
+        }
+    }
+}
