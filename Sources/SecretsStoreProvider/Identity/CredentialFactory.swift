@@ -3,18 +3,17 @@ import Foundation
 import IdentityProviders
 
 /// Builds the ``AzureCore/TokenCredential`` of an ``IdentitySelection`` from `IdentityProviders`, with the
-/// provider's transport, authority host, IMDS endpoint and shared token cache.
+/// provider's transport, authority host and IMDS endpoint. Each credential has its own token cache, so a token is
+/// only ever served to callers presenting the proof (secret, service-account token) that earned it.
 enum CredentialFactory {
     static func make(
         for identity: IdentitySelection,
         cloud: AzureCloud,
-        configuration: ProviderConfiguration,
-        cache: TokenCache
-    ) throws(SecretsStoreProviderError) -> SecretsStoreProvider.CredentialEntry {
+        configuration: ProviderConfiguration
+    ) throws(SecretsStoreProviderError) -> any TokenCredential {
         let transport = configuration.transport ?? AsyncHTTPClientTransport.shared
         let options = CredentialOptions(
             transport: transport,
-            cache: cache,
             logger: configuration.logger,
             authorityHost: configuration.authorityHost ?? cloud.authorityHost
         )
@@ -30,20 +29,18 @@ enum CredentialFactory {
                     identity: id, endpoint: endpoint, environment: configuration.environment,
                     transport: imdsTransport, options: options
                 )
-                return .init(credential: credential, assertion: nil)
+                return credential
             case .workloadIdentity:
-                let box = ServiceAccountTokenBox(identity.serviceAccountToken ?? "")
-                let credential = try WorkloadIdentityCredential(
+                let token = identity.serviceAccountToken ?? ""
+                return try WorkloadIdentityCredential(
                     tenantID: identity.tenantID, clientID: identity.clientID ?? "",
-                    tokenSource: .closure { box.current }, options: options
+                    tokenSource: .closure { token }, options: options
                 )
-                return .init(credential: credential, assertion: box)
             case .servicePrincipal:
-                let credential = try ClientSecretCredential(
+                return try ClientSecretCredential(
                     tenantID: identity.tenantID, clientID: identity.clientID ?? "",
                     secret: SecretString(identity.clientSecret ?? ""), options: options
                 )
-                return .init(credential: credential, assertion: nil)
             }
         } catch {
             throw SecretsStoreProviderError(

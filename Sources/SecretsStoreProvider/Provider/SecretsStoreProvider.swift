@@ -1,6 +1,5 @@
 import AzureCore
 import Foundation
-import IdentityProviders
 import Logging
 import MountWriter
 
@@ -10,6 +9,12 @@ import MountWriter
 /// One provider serves many mounts: it keeps one credential per identity (so a token is reused across objects and
 /// across mounts until it needs refreshing), one Key Vault client per vault and identity (so the challenge is
 /// cached), and the contents of objects pinned to a version (so rotation does not fetch them again).
+///
+/// Nothing earned by one caller is served to another: a credential, its tokens and its pinned contents belong to
+/// one identity *and* the proof it was built from. A service principal is keyed by its client secret and its pod
+/// namespace, a workload identity by its service-account token and namespace (each stored only as an in-memory
+/// hash), so a pod presenting a wrong secret or another service account's token never receives a token or content
+/// obtained with the right one. A new proof (a rotated secret, kubelet's refreshed token) replaces the old entry.
 ///
 /// ```swift
 /// let provider = SecretsStoreProvider(configuration: .init(logger: logger))
@@ -21,21 +26,21 @@ import MountWriter
 public actor SecretsStoreProvider {
     /// The configuration.
     public nonisolated let configuration: ProviderConfiguration
-    private var credentials: [String: CredentialEntry] = [:]
-    private var readers: [String: any KeyVaultObjectReader] = [:]
-    private let pinnedCache = PinnedVersionCache()
-    private let tokenCache: TokenCache
+    private var identities: [String: IdentityEntry] = [:]
 
-    struct CredentialEntry {
+    /// A credential, the proof it was built from (as a hash), its Key Vault readers by vault URL, and the contents
+    /// of the pinned versions it fetched.
+    struct IdentityEntry {
+        var proofFingerprint: Int
         var credential: any TokenCredential
-        var assertion: ServiceAccountTokenBox?
+        var readers: [URL: any KeyVaultObjectReader] = [:]
+        let pinnedCache = PinnedVersionCache()
     }
 
     /// Creates a provider.
     /// - Parameter configuration: Transport, endpoints, concurrency and logger.
     public init(configuration: ProviderConfiguration) {
         self.configuration = configuration
-        self.tokenCache = TokenCache(logger: configuration.logger)
     }
 
     /// Fetches and converts every object of a mount, without writing anything.
@@ -55,7 +60,7 @@ public actor SecretsStoreProvider {
         let logger = configuration.logger
         for warning in parameters.warnings { logger.notice("\(warning)") }
         guard !parameters.objects.isEmpty else { return MountResult(files: [], objectVersions: [:]) }
-        let reader = try reader(for: parameters)
+        let (reader, pinnedCache) = try reader(for: parameters)
         let fetcher = ObjectFetcher(
             reader: reader,
             maxConcurrentRequests: configuration.maxConcurrentRequests,
@@ -120,34 +125,39 @@ public actor SecretsStoreProvider {
 
     // MARK: Credentials and readers
 
-    private func reader(for parameters: ProviderParameters) throws(SecretsStoreProviderError) -> any KeyVaultObjectReader {
+    private func reader(
+        for parameters: ProviderParameters
+    ) throws(SecretsStoreProviderError) -> (any KeyVaultObjectReader, PinnedVersionCache) {
         let identity = parameters.identity
         let cloud = try CloudResolver.resolve(
             name: parameters.cloudName, environmentFile: parameters.cloudEnvFileName, environment: configuration.environment
         )
         // The vault URL is checked before a credential is built, in the Go provider's order.
         let vaultURL = try VaultURLResolver.url(for: parameters.keyvaultName, cloud: cloud, configuration: configuration)
-        // A changed client secret (a rotated node-publish secret) must build a new credential; the secret itself is
-        // only hashed in memory, never stored in the key.
-        var credentialKey = identity.cacheKey + "|" + cloud.name + "|" + (configuration.authorityHost?.absoluteString ?? "")
-        if let secret = identity.clientSecret { credentialKey += "|\(secret.hashValue)" }
-        var entry: CredentialEntry
-        if let existing = credentials[credentialKey] {
+
+        // Node-publish secrets and service-account tokens are per pod namespace; a managed identity is the node's.
+        var key = identity.cacheKey + "|" + cloud.name
+        if identity.mode != .managedIdentity { key += "|" + parameters.podNamespace }
+        let proof = (identity.clientSecret ?? identity.serviceAccountToken ?? "").hashValue
+        var entry: IdentityEntry
+        if let existing = identities[key], existing.proofFingerprint == proof {
             entry = existing
         } else {
-            entry = try CredentialFactory.make(for: identity, cloud: cloud, configuration: configuration, cache: tokenCache)
-            credentials[credentialKey] = entry
+            let credential = try CredentialFactory.make(for: identity, cloud: cloud, configuration: configuration)
+            entry = IdentityEntry(proofFingerprint: proof, credential: credential)
         }
-        if let token = identity.serviceAccountToken { entry.assertion?.update(token) }
-        let readerKey = credentialKey + "|" + vaultURL.absoluteString
-        if let existing = readers[readerKey] { return existing }
+        if let reader = entry.readers[vaultURL] {
+            identities[key] = entry
+            return (reader, entry.pinnedCache)
+        }
         let reader = try KeyVaultClientReader(
             vaultURL: vaultURL,
             vaultName: parameters.keyvaultName,
             credential: entry.credential,
             configuration: configuration
         )
-        readers[readerKey] = reader
-        return reader
+        entry.readers[vaultURL] = reader
+        identities[key] = entry
+        return (reader, entry.pinnedCache)
     }
 }

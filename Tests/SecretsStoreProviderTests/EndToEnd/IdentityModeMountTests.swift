@@ -132,3 +132,58 @@ import Testing
         }
     }
 }
+
+/// A token or content earned with one proof is never served to a caller with another (wrong secret, another
+/// service account's token, another namespace), even when the client ID is the same.
+@Suite(.serialized) struct CredentialIsolationTests {
+    typealias Sample = AzureEmulatorSeed.Sample
+    static let objects = ["objectName: secret1\nobjectType: secret\nobjectVersion: \"\""]
+
+    @Test func wrongClientSecretAfterTheRightOneStillFails() async throws {
+        try await EmulatedMount.run { env in
+            _ = try await env.provider.mount(try env.request(.servicePrincipal(), objects: Self.objects), into: env.directory("sp-ok"))
+            let wrong = try env.request(.servicePrincipal(secret: "not-the-secret"), objects: Self.objects)
+            let error = try #require(await providerError { _ = try await env.provider.mount(wrong, into: env.directory("sp-wrong")) })
+            #expect(error.message.contains("7000215"), "\(error.message)")
+            #expect(!FileManager.default.fileExists(atPath: env.directory("sp-wrong") + "/secret1"))
+        }
+    }
+
+    @Test func anotherServiceAccountWithTheSameClientIDStillFails() async throws {
+        try await EmulatedMount.run { env in
+            _ = try await env.provider.mount(try env.request(.workload(), objects: Self.objects), into: env.directory("wi-ok"))
+            let stranger = try env.serviceAccountToken(namespace: Sample.serviceAccountNamespace, name: "intruder")
+            let request = try env.request(.workload(token: stranger), objects: Self.objects)
+            let error = try #require(await providerError { _ = try await env.provider.mount(request, into: env.directory("wi-intruder")) })
+            #expect(error.message.contains("70021"), "\(error.message)")
+        }
+    }
+
+    @Test func pinnedContentsAreNotServedToAnIdentityWithoutAccess() async throws {
+        try await EmulatedMount.run { env in
+            let version = try #require(await env.emulators.keyVault.secretVersions(vault: Sample.vaultName, name: "secret1").first)
+            let pinned = ["objectName: secret1\nobjectType: secret\nobjectVersion: \(version)"]
+            _ = try await env.provider.mount(try env.request(.servicePrincipal(), objects: pinned), into: env.directory("pin-ok"))
+            let outsider = try env.request(
+                .servicePrincipal(clientID: Sample.unauthorizedApplication.clientId, secret: Sample.unauthorizedApplication.secret ?? ""),
+                objects: pinned
+            )
+            let error = try #require(await providerError { _ = try await env.provider.mount(outsider, into: env.directory("pin-outsider")) })
+            #expect(error.message.contains("ForbiddenByRbac"), "\(error.message)")
+        }
+    }
+
+    @Test func kubeletTokenRefreshKeepsWorking() async throws {
+        try await EmulatedMount.run { env in
+            let directory = env.directory("wi-refresh")
+            _ = try await env.provider.mount(try env.request(.workload(), objects: Self.objects), into: directory)
+            // kubelet hands a new token for the same service account: a new exchange, and the mount still works.
+            let before = await env.emulators.entra.faults.requestCount(pathPrefix: "/\(Sample.tenantID)/oauth2")
+            let refreshed = try env.serviceAccountToken()
+            _ = try await env.provider.mount(try env.request(.workload(token: refreshed), objects: Self.objects), into: directory)
+            _ = try await env.provider.mount(try env.request(.workload(token: refreshed), objects: Self.objects), into: directory)
+            let after = await env.emulators.entra.faults.requestCount(pathPrefix: "/\(Sample.tenantID)/oauth2")
+            #expect(after - before == 1)
+        }
+    }
+}
