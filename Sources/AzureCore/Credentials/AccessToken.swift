@@ -2,7 +2,7 @@ import Foundation
 
 /// A bearer token issued by Microsoft Entra ID (or a managed-identity endpoint) for one resource.
 ///
-/// The token value is never printed: ``description`` and ``debugDescription`` show only the expiry, so an
+/// The token value is never printed: ``description``, ``debugDescription`` and `dump` show only the expiry, so an
 /// `AccessToken` can be logged or interpolated into an error message without leaking it.
 public struct AccessToken: Sendable, Hashable {
     /// The raw bearer token, for the `Authorization: Bearer` header. Never log it.
@@ -24,7 +24,7 @@ public struct AccessToken: Sendable, Hashable {
     }
 }
 
-extension AccessToken: CustomStringConvertible, CustomDebugStringConvertible {
+extension AccessToken: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// A redacted description: the expiry only, never the token.
     public var description: String {
         "AccessToken(token: <redacted>, expiresOn: \(expiresOn)\(refreshOn.map { ", refreshOn: \($0)" } ?? ""))"
@@ -32,4 +32,13 @@ extension AccessToken: CustomStringConvertible, CustomDebugStringConvertible {
 
     /// Same as ``description``.
     public var debugDescription: String { description }
+
+    /// A mirror with the token replaced by ``Redaction/placeholder``, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: ["token": Redaction.placeholder, "expiresOn": expiresOn, "refreshOn": refreshOn as Any],
+            displayStyle: .struct
+        )
+    }
 }

@@ -95,6 +95,33 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         AsyncHTTPClientTransport(client: .shared, requestTimeout: requestTimeout, allowsInsecureHTTP: allowsInsecureHTTP)
     }
 
+    /// The connect timeout of ``instanceMetadata``: a link-local metadata endpoint either answers at once or is
+    /// absent (not on Azure), so waiting longer only delays the next credential of a chain.
+    public static let instanceMetadataConnectTimeout: Duration = .seconds(2)
+
+    /// The process-wide client behind ``instanceMetadata``: created on first use, never shut down and never
+    /// deinitialised (a `static let` lives as long as the process), like `HTTPClient.shared`.
+    private static let instanceMetadataClient: HTTPClient = {
+        let configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(
+                connect: .nanoseconds(Int64(instanceMetadataConnectTimeout.azureSeconds * 1e9)),
+                read: .seconds(10)
+            ),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4),
+            proxy: nil,
+            decompression: .disabled
+        )
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// A transport for link-local metadata endpoints such as IMDS (`http://169.254.169.254`): a process-wide client
+    /// with a short connect timeout (``instanceMetadataConnectTimeout``), a 10 s per-request deadline, plain HTTP
+    /// allowed, no proxy and no redirects. It needs no shutdown.
+    public static var instanceMetadata: AsyncHTTPClientTransport {
+        AsyncHTTPClientTransport(client: instanceMetadataClient, requestTimeout: .seconds(10), allowsInsecureHTTP: true)
+    }
+
     /// Wraps an existing client, which the caller keeps owning.
     /// - Parameters:
     ///   - client: The client.

@@ -1,9 +1,9 @@
 /// A string that is never printed: a client secret, an assertion, a password.
 ///
-/// ``description``, ``debugDescription`` and string interpolation show ``Redaction/placeholder``; read the value
+/// ``description``, ``debugDescription``, string interpolation and `dump`/`Mirror` show ``Redaction/placeholder``; read the value
 /// with ``revealed`` only where it is sent.
 public struct SecretString: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
-    ExpressibleByStringLiteral
+    CustomReflectable, ExpressibleByStringLiteral
 {
     /// The secret value. Never log it.
     public let revealed: String
@@ -24,4 +24,7 @@ public struct SecretString: Sendable, Hashable, CustomStringConvertible, CustomD
 
     /// Always ``Redaction/placeholder``.
     public var debugDescription: String { Redaction.placeholder }
+
+    /// A mirror whose only child is ``Redaction/placeholder``, so `dump` and reflection never show the value.
+    public var customMirror: Mirror { Mirror(self, children: ["value": Redaction.placeholder], displayStyle: .struct) }
 }

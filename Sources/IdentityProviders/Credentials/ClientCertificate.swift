@@ -128,3 +128,19 @@ public struct ClientCertificate: Sendable {
         return result
     }
 }
+
+extension ClientCertificate: CustomStringConvertible, CustomReflectable {
+    /// The leaf's subject and SHA-256 thumbprint; never the private key.
+    public var description: String {
+        "ClientCertificate(subject: \(leaf.subject), x5t#S256: \(sha256Thumbprint), chain: \(chain.count), privateKey: <redacted>)"
+    }
+
+    /// A mirror without the private key, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: ["subject": "\(leaf.subject)", "sha256Thumbprint": sha256Thumbprint, "chain": chain.count, "privateKey": "<redacted>"],
+            displayStyle: .struct
+        )
+    }
+}

@@ -77,15 +77,7 @@ public struct ClientCertificateCredential: TokenCredential {
         let this = self
         return try await cache.token(for: key) {
             let assertion = try this.makeAssertion(audience: client.tokenEndpoint(tenant: tenant).absoluteString)
-            return try await client.requestToken(
-                tenant: tenant, request: request,
-                fields: [
-                    ("client_assertion", assertion),
-                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-                    ("client_id", clientID),
-                ],
-                sensitive: [assertion]
-            )
+            return try await client.requestToken(tenant: tenant, request: request, clientID: clientID, assertion: assertion)
         }
     }
 
@@ -135,5 +127,17 @@ public struct ClientCertificateCredential: TokenCredential {
         } catch {
             throw IdentityError(code: .invalidConfiguration, credential: Self.name, message: "signing the client assertion failed")
         }
+    }
+}
+
+extension ClientCertificateCredential: CustomStringConvertible, CustomReflectable {
+    /// The tenant, client ID and certificate thumbprint; never the private key.
+    public var description: String {
+        "ClientCertificateCredential(tenantID: \(tenantID), clientID: \(clientID), certificate: \(certificate))"
+    }
+
+    /// A mirror without the private key, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["tenantID": tenantID, "clientID": clientID, "certificate": certificate.description], displayStyle: .struct)
     }
 }

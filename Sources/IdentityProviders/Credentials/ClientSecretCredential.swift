@@ -51,3 +51,13 @@ public struct ClientSecretCredential: TokenCredential {
         }
     }
 }
+
+extension ClientSecretCredential: CustomStringConvertible, CustomReflectable {
+    /// The tenant and client ID; never the secret.
+    public var description: String { "ClientSecretCredential(tenantID: \(tenantID), clientID: \(clientID), secret: \(Redaction.placeholder))" }
+
+    /// A mirror without the secret, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["tenantID": tenantID, "clientID": clientID, "secret": Redaction.placeholder], displayStyle: .struct)
+    }
+}

@@ -109,3 +109,22 @@ actor FederatedTokenFile {
         readAt = nil
     }
 }
+
+extension FederatedTokenSource: CustomStringConvertible, CustomReflectable {
+    /// Where the token comes from (the file path, a closure, or the CSI attribute's audience); never the token.
+    public var description: String {
+        switch kind {
+        case .file(let file): return "file(\(file.path))"
+        case .closure: return "closure"
+        case .csiTokens(_, let audience): return "csiServiceAccountTokens(audience: \(audience))"
+        }
+    }
+
+    /// A mirror without the token (the CSI attribute holds it in the clear), so `dump` never shows it.
+    public var customMirror: Mirror { Mirror(self, children: ["source": description], displayStyle: .struct) }
+}
+
+extension FederatedTokenFile: CustomReflectable {
+    /// A mirror with the path only: the cached token is never reflected.
+    nonisolated var customMirror: Mirror { Mirror(self, children: ["path": path], displayStyle: .class) }
+}

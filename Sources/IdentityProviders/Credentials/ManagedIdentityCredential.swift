@@ -82,8 +82,9 @@ public struct ManagedIdentityCredential: TokenCredential {
     ///     `http://169.254.169.254`.
     ///   - environment: Environment variables.
     ///   - retryPolicy: IMDS retry rules.
-    ///   - transport: The transport; by default `HTTPClient.shared` with a 10 s per-attempt deadline and plain
-    ///     HTTP allowed (IMDS is a link-local HTTP endpoint).
+    ///   - transport: The transport; by default ``AzureCore/AsyncHTTPClientTransport/instanceMetadata``: a
+    ///     process-wide client with a 2 s connect timeout (an absent IMDS fails fast), a 10 s per-attempt deadline,
+    ///     no proxy, and plain HTTP allowed (IMDS is a link-local HTTP endpoint). It needs no shutdown.
     ///   - apiVersion: The IMDS API version (default `2018-02-01`).
     ///   - options: Clock, cache, logger (its transport is not used for IMDS).
     /// - Throws: ``IdentityError`` `invalidConfiguration` for an unparseable endpoint.
@@ -111,7 +112,7 @@ public struct ManagedIdentityCredential: TokenCredential {
         }
         self.identity = identity
         self.retry = retryPolicy
-        self.transport = transport ?? AsyncHTTPClientTransport.sharedClient(requestTimeout: .seconds(10), allowsInsecureHTTP: true)
+        self.transport = transport ?? AsyncHTTPClientTransport.instanceMetadata
         self.apiVersion = apiVersion
         self.options = options
         self.cache = options.resolvedCache()
@@ -187,7 +188,7 @@ public struct ManagedIdentityCredential: TokenCredential {
                 guard transientRetries < retry.maximumRetries else {
                     throw IdentityError(
                         code: .credentialUnavailable, credential: Self.name,
-                        message: "the managed identity endpoint is unreachable (\(error.code)); is this running on Azure with a managed identity?",
+                        message: "the managed identity endpoint is unreachable (\(error.code)\(error.underlying.map { ": \($0)" } ?? "")); is this running on Azure with a managed identity?",
                         endpoint: endpointText
                     )
                 }
@@ -231,4 +232,9 @@ public struct ManagedIdentityCredential: TokenCredential {
         error.code = .authenticationFailed
         return error
     }
+}
+
+extension ManagedIdentityCredential: CustomStringConvertible {
+    /// The identity and endpoint.
+    public var description: String { "ManagedIdentityCredential(identity: \(identity), endpoint: \(Redaction.endpoint(endpoint)))" }
 }

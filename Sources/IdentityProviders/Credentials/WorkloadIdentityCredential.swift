@@ -92,20 +92,22 @@ public struct WorkloadIdentityCredential: TokenCredential {
         return try await cache.token(for: key) {
             let assertion = try await source.token(credential: Self.name)
             do {
-                return try await client.requestToken(
-                    tenant: tenant, request: request,
-                    fields: [
-                        ("client_assertion", assertion),
-                        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-                        ("client_id", clientID),
-                    ],
-                    sensitive: [assertion]
-                )
+                return try await client.requestToken(tenant: tenant, request: request, clientID: clientID, assertion: assertion)
             } catch let error as IdentityError where error.code == .authenticationFailed {
                 await source.rejected()
                 logger.debug("federated assertion rejected; the token file will be re-read", metadata: ["aadsts": "\(error.aadstsCode.map(String.init) ?? "-")"])
                 throw error
             }
         }
+    }
+}
+
+extension WorkloadIdentityCredential: CustomStringConvertible, CustomReflectable {
+    /// The tenant, client ID and token source; never the service-account token.
+    public var description: String { "WorkloadIdentityCredential(tenantID: \(tenantID), clientID: \(clientID), tokenSource: \(source))" }
+
+    /// A mirror without the service-account token, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["tenantID": tenantID, "clientID": clientID, "tokenSource": source.description], displayStyle: .struct)
     }
 }

@@ -55,6 +55,20 @@ struct EntraTokenClient: Sendable {
         }
         return try TokenResponseParser.parse(response, requestTime: requestTime, credential: credential, endpoint: endpoint, sensitive: sensitive, logger: logger)
     }
+
+    /// Requests a token with a JWT client assertion (certificate or federated credential); the assertion is
+    /// scrubbed from any server message.
+    func requestToken(tenant: String, request: TokenRequestContext, clientID: String, assertion: String) async throws -> AccessToken {
+        try await requestToken(
+            tenant: tenant, request: request,
+            fields: [
+                ("client_assertion", assertion),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_id", clientID),
+            ],
+            sensitive: [assertion]
+        )
+    }
 }
 
 /// Parses token responses of Entra ID and managed-identity endpoints.

@@ -2,8 +2,10 @@ import Foundation
 
 /// A Key Vault secret as `GET /secrets/{name}/{version}` returns it.
 ///
-/// The ``value`` is secret: ``description`` never shows it.
-public struct SecretBundle: Sendable, Hashable, Codable, CustomStringConvertible {
+/// The ``value`` is secret: ``description``, ``debugDescription`` and `dump`/`Mirror` never show it.
+public struct SecretBundle: Sendable, Hashable, Codable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// The secret value (for a certificate-backed secret: base64 PKCS#12 or PEM text).
     public var value: String?
     /// The identifier, `https://<vault>/secrets/<name>/<version>`.
@@ -47,5 +49,20 @@ public struct SecretBundle: Sendable, Hashable, Codable, CustomStringConvertible
     /// A description without the value.
     public var description: String {
         "SecretBundle(id: \(id ?? "nil"), contentType: \(contentType ?? "nil"), kid: \(kid ?? "nil"), value: <redacted>)"
+    }
+
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror with the value replaced by `<redacted>`, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "value": value == nil ? "nil" : "<redacted>", "id": id as Any, "contentType": contentType as Any,
+                "kid": kid as Any, "managed": managed as Any, "attributes": attributes as Any, "tags": tags as Any,
+            ],
+            displayStyle: .struct
+        )
     }
 }

@@ -118,8 +118,8 @@ public struct IMDSEmulator: Sendable {
                 "Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request"
             )
         }
-        let tenant = await store.tenantID
-        let lifetime = await store.lifetime
+        let tenant = store.tenantID
+        let lifetime = store.lifetime
         let now = Date()
         let minted = try entra.mintAccessToken(
             tenantID: tenant, audience: resource, clientID: identity.clientID, objectID: identity.objectID,

@@ -28,6 +28,16 @@ import Testing
         #expect("\(secret)" == Redaction.placeholder)
         #expect(String(reflecting: secret) == Redaction.placeholder)
         #expect(secret.revealed == "p@ssw0rd-value")
+        var dumped = ""
+        dump(secret, to: &dumped)
+        #expect(!dumped.contains("p@ssw0rd"))
+        #expect(dumped.contains(Redaction.placeholder))
+        #expect(Mirror(reflecting: secret).children.allSatisfy { "\($0.value)" == Redaction.placeholder })
+        struct Holder { let password: SecretString }
+        var holder = ""
+        dump(Holder(password: secret), to: &holder)
+        #expect(!holder.contains("p@ssw0rd"))
+        #expect(!String(describing: Holder(password: secret)).contains("p@ssw0rd"))
     }
 
     @Test func jwtShapedTextIsScrubbed() {

@@ -85,6 +85,7 @@ import _CryptoExtras
             }
             #expect(error.aadstsCode == 700027)
             #expect(error.meaning?.contains("certificate") == true)
+            #expect(error.meaning?.contains("certificate") == true)
         }
     }
 

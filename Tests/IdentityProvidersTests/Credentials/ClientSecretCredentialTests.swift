@@ -94,6 +94,8 @@ import Testing
                 try await credential.getToken(for: TokenRequestContext(scopes: ["https://vault.azure.net/secrets.read"]))
             }
             #expect(error.aadstsCode == 70011)
+            #expect(error.meaning?.contains("scope") == true)
+            #expect(error.description.contains("AADSTS70011: "))
         }
     }
 

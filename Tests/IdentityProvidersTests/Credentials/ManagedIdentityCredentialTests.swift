@@ -119,6 +119,30 @@ import Testing
         }
     }
 
+    /// The default transport (no `transport:` argument) gives up connecting after the short IMDS connect timeout:
+    /// the loopback port never completes a handshake, and the attempt ends with `connectTimeout` well before the
+    /// 10 s that AsyncHTTPClient's default connect timeout or the request deadline would take.
+    @Test func defaultTransportHasAShortConnectTimeout() async throws {
+        try await UnresponsiveLoopbackPort.with { port in
+            let clock = ManualClock()
+            let credential = try ManagedIdentityCredential(
+                endpoint: URL(string: "http://127.0.0.1:\(port)")!,
+                retryPolicy: IMDSRetryPolicy(maximumRetries: 0),
+                options: CredentialOptions(clock: clock)
+            )
+            let started = ContinuousClock.now
+            let error = try await #require(throws: IdentityError.self) {
+                try await credential.getToken(for: TokenRequestContext(scopes: [IdentityFixture.scope]))
+            }
+            #expect(ContinuousClock.now - started < .seconds(7))
+            #expect(error.code == .credentialUnavailable)
+            #expect(error.message.contains("timedOut"))
+            #expect(error.message.contains("connectTimeout"), "\(error.message)")
+            #expect(!error.message.contains("deadlineExceeded"))
+            #expect(clock.sleeps.isEmpty)
+        }
+    }
+
     @Test func podIdentityHostOverridesTheDefaultEndpoint() throws {
         let credential = try ManagedIdentityCredential(environment: ["AZURE_POD_IDENTITY_AUTHORITY_HOST": "http://127.0.0.1:2579/"])
         #expect(credential.endpoint.absoluteString == "http://127.0.0.1:2579")

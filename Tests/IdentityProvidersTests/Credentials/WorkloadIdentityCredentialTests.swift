@@ -72,6 +72,22 @@ import Testing
         }
     }
 
+    @Test func expiredServiceAccountTokenIsRejected() async throws {
+        try await IdentityFixture.with { f in
+            try await federate(f)
+            let expired = try f.issuer.mintServiceAccountToken(namespace: Self.namespace, serviceAccount: Self.serviceAccount, lifetime: -60, issuedAt: Date().addingTimeInterval(-3600))
+            let credential = try credential(f, source: .closure { expired })
+            let error = try await #require(throws: IdentityError.self) {
+                try await credential.getToken(for: TokenRequestContext(scopes: [IdentityFixture.scope]))
+            }
+            #expect(error.code == .authenticationFailed)
+            #expect(error.aadstsCode == 700024)
+            #expect(error.meaning?.contains("expired") == true)
+            #expect(error.description.contains("AADSTS700024: "))
+            #expect(!error.description.contains(expired))
+        }
+    }
+
     @Test func tokenFileIsReReadAfterTenMinutes() async throws {
         try await IdentityFixture.with { f in
             try await federate(f)
@@ -119,6 +135,7 @@ import Testing
             }
             #expect(error.aadstsCode == 70021)
             #expect(error.message.contains("api://SomethingElse"))
+            #expect(error.meaning?.contains("audience") == true)
         }
     }
 
@@ -144,6 +161,7 @@ import Testing
                 try await credential.getToken(for: TokenRequestContext(scopes: [IdentityFixture.scope]))
             }
             #expect(error.aadstsCode == 700027)
+            #expect(error.meaning?.contains("signature") == true)
         }
     }
 

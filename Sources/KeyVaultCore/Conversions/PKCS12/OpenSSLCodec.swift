@@ -23,6 +23,31 @@ enum OpenSSLCodec {
         return output
     }
 
+    /// Runs a `d2i_*` decoder over `der`.
+    /// - Parameters:
+    ///   - der: The bytes.
+    ///   - requireAll: Whether bytes left over after the structure make the input invalid.
+    ///   - free: Frees a decoded structure that is then rejected.
+    ///   - decoder: Calls the `d2i_*` function with the cursor and the length.
+    /// - Returns: The owned structure, or `nil` when decoding failed (OpenSSL's error queue says why).
+    static func decode(
+        _ der: [UInt8],
+        requireAll: Bool = true,
+        free: (OpaquePointer) -> Void,
+        _ decoder: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> OpaquePointer?
+    ) -> OpaquePointer? {
+        der.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            var cursor: UnsafePointer<UInt8>? = base
+            guard let decoded = decoder(&cursor, buffer.count) else { return nil }
+            if requireAll, cursor != base + buffer.count {
+                free(decoded)
+                return nil
+            }
+            return decoded
+        }
+    }
+
     /// The DER encoding of an `X509 *`.
     static func derBytes(ofCertificate certificate: OpaquePointer) throws -> [UInt8] {
         try serialize { i2d_X509(certificate, $0) }
@@ -43,15 +68,7 @@ enum OpenSSLCodec {
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
             throw ConversionError(code: .invalidDER, reason: "the private key is empty")
         }
-        let info: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            let decoded = d2i_PKCS8_PRIV_KEY_INFO(nil, &cursor, buffer.count)
-            if let decoded, cursor != buffer.baseAddress! + buffer.count {
-                PKCS8_PRIV_KEY_INFO_free(decoded)
-                return nil
-            }
-            return decoded
-        }
+        let info = decode(der, free: { PKCS8_PRIV_KEY_INFO_free($0) }) { d2i_PKCS8_PRIV_KEY_INFO(nil, $0, $1) }
         guard let info else {
             let detail = OpenSSLLibraryContext.drainErrors().text
             throw ConversionError(code: .invalidDER, reason: "the private key is not PKCS#8 DER (\(detail))")
@@ -69,15 +86,7 @@ enum OpenSSLCodec {
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
             throw ConversionError(code: .invalidDER, reason: "certificate \(index) is empty")
         }
-        let certificate: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            let decoded = d2i_X509(nil, &cursor, buffer.count)
-            if let decoded, cursor != buffer.baseAddress! + buffer.count {
-                X509_free(decoded)
-                return nil
-            }
-            return decoded
-        }
+        let certificate = decode(der, free: { X509_free($0) }) { d2i_X509(nil, $0, $1) }
         guard let certificate else {
             let detail = OpenSSLLibraryContext.drainErrors().text
             throw ConversionError(code: .invalidDER, reason: "certificate \(index) is not DER X.509 (\(detail))")
@@ -91,10 +100,7 @@ enum OpenSSLCodec {
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
             throw ConversionError(code: .invalidDER, reason: "the private key is empty")
         }
-        let key: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            return d2i_AutoPrivateKey(nil, &cursor, Int(buffer.count))
-        }
+        let key = decode(der, requireAll: false, free: { EVP_PKEY_free($0) }) { d2i_AutoPrivateKey(nil, $0, $1) }
         guard let key else {
             let detail = OpenSSLLibraryContext.drainErrors().text
             throw ConversionError(

@@ -52,10 +52,7 @@ public struct PKCS12Bundle: Sendable, Hashable {
             throw ConversionError(code: .invalidPKCS12, reason: "the PKCS#12 data is empty or too large")
         }
         return try library.withContext {
-            let p12: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
-                var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-                return d2i_PKCS12(nil, &cursor, buffer.count)
-            }
+            let p12 = OpenSSLCodec.decode(bytes, requireAll: false, free: { PKCS12_free($0) }) { d2i_PKCS12(nil, $0, $1) }
             guard let p12 else {
                 let detail = OpenSSLLibraryContext.drainErrors().text
                 throw ConversionError(
@@ -203,5 +200,27 @@ extension PKCS12Bundle {
             )
         }
         return ConversionError(code: .invalidPKCS12, reason: "OpenSSL could not read the PKCS#12 file (\(detail))")
+    }
+}
+
+extension PKCS12Bundle: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The shape of the bundle without the private key: whether there is a key, and how many certificates.
+    public var description: String {
+        "PKCS12Bundle(privateKey: \(privateKeyPKCS8DER == nil ? "nil" : "<redacted>"), certificates: \(certificatesDER.count), leafMatchesKey: \(leafMatchesKey))"
+    }
+
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror with the private key replaced by `<redacted>`, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "privateKeyPKCS8DER": privateKeyPKCS8DER == nil ? "nil" : "<redacted>",
+                "certificates": certificatesDER.count, "leafMatchesKey": leafMatchesKey,
+            ],
+            displayStyle: .struct
+        )
     }
 }

@@ -1,0 +1,30 @@
+import AzureCore
+import Foundation
+import HTTPTypes
+import KeyVaultTesting
+import Testing
+
+@Suite struct InstanceMetadataTransportTests {
+    @Test func connectTimeoutIsShort() {
+        #expect(AsyncHTTPClientTransport.instanceMetadataConnectTimeout == .seconds(2))
+    }
+
+    /// A port whose accept queue is full never completes the handshake, so the request ends only when a timeout
+    /// fires. AsyncHTTPClient's default connect timeout and the request deadline are both 10 s: ending with
+    /// `connectTimeout` well before that (bounds far wider than scheduling noise) shows the 2 s connect timeout.
+    @Test func unansweredConnectFailsWithAConnectTimeout() async throws {
+        try await UnresponsiveLoopbackPort.with { port in
+            let url = URL(string: "http://127.0.0.1:\(port)/metadata/identity/oauth2/token?api-version=2018-02-01")!
+            let started = ContinuousClock.now
+            let error = try await #require(throws: AzureCoreError.self) {
+                try await AsyncHTTPClientTransport.instanceMetadata.send(HTTPRequest(method: .get, targetURL: url), body: nil)
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed >= .milliseconds(1500), "the port really left the connect hanging")
+            #expect(elapsed < .seconds(7), "the short connect timeout fired, not a 10 s default")
+            #expect(error.code == .timedOut)
+            #expect(error.underlying?.contains("connectTimeout") == true, "\(error)")
+            #expect(error.endpoint == "http://127.0.0.1:\(port)/metadata/identity/oauth2/token")
+        }
+    }
+}
