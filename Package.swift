@@ -155,6 +155,7 @@ let package = Package(
             path: "Examples/mountwriter-crash-child",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(name: "provider-bench", dependencies: ["SecretsStoreProvider", "KeyVaultTesting", "AzureCore", "KeyVaultCore", "IdentityProviders", "MountWriter", .product(name: "Logging", package: "swift-log")], path: "Examples/provider-bench", swiftSettings: swiftSettings),
 
         // MARK: Tests (one target per library target, plus end-to-end)
 
