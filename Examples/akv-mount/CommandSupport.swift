@@ -45,7 +45,7 @@ enum CommandSupport {
     ) throws -> (ProviderConfiguration, AsyncHTTPClientTransport) {
         let bundle = caBundle ?? environment["SSL_CERT_FILE"]
         let transport = try AsyncHTTPClientTransport(
-            configuration: .init(caBundlePath: bundle), environment: environment
+            configuration: .init(caBundlePath: bundle, maximumConnectionsPerHost: max(8, concurrency)), environment: environment
         )
         var overrides: [String: URL] = [:]
         for entry in vaultURLs {

@@ -288,19 +288,32 @@ public struct KeyVaultClient: Sendable {
     /// Sends a request with challenge-based authentication.
     private func send(_ request: HTTPRequest, context: RequestContext) async throws -> HTTPTransportResponse {
         let cacheKey = ChallengeCache.key(scheme: request.scheme, authority: request.authority ?? authority)
-        var challenge = await challenges.challenge(for: cacheKey)
-        if challenge == nil {
-            let response = try await transmit(request)
-            guard response.statusCode == 401 else { return response }
-            guard let parsed = Self.bearerChallenge(in: response) else {
-                await challenges.remove(cacheKey)
-                return response
+        let current: AuthenticationChallenge
+        switch await challenges.ticket(for: cacheKey) {
+        case .cached(let challenge):
+            current = challenge
+        case .discover:
+            let discovered: Result<AuthenticationChallenge, any Error>
+            do {
+                let response = try await transmit(request)
+                guard response.statusCode == 401 else {
+                    await challenges.finishDiscovery(for: cacheKey)
+                    return response
+                }
+                guard let parsed = Self.bearerChallenge(in: response) else {
+                    await challenges.remove(cacheKey)
+                    await challenges.finishDiscovery(for: cacheKey)
+                    return response
+                }
+                try verify(parsed, request: request, context: context)
+                await challenges.store(parsed, for: cacheKey)
+                discovered = .success(parsed)
+            } catch {
+                discovered = .failure(error)
             }
-            try verify(parsed, request: request, context: context)
-            await challenges.store(parsed, for: cacheKey)
-            challenge = parsed
+            await challenges.finishDiscovery(for: cacheKey)
+            current = try discovered.get()
         }
-        guard let current = challenge else { throw error(context, code: .invalidChallenge, message: "no challenge") }
         var response = try await transmit(try await authorize(request, with: current))
         if response.statusCode == 401 {
             if let renewed = Self.bearerChallenge(in: response) {

@@ -21,7 +21,8 @@ public struct ProviderConfiguration: Sendable {
     /// Whether a Key Vault challenge's resource must match the vault's domain before a token is sent. Turn it off
     /// only for an emulator on loopback.
     public var verifyChallengeResource: Bool
-    /// How many Key Vault requests one mount keeps in flight.
+    /// How many Key Vault requests one mount keeps in flight. Over HTTP/1.1 the transport's connection pool bounds
+    /// it too: give the transport at least this many connections per host (the default transport allows 8).
     public var maxConcurrentRequests: Int
     /// Options of the atomic writer (fsync, path policy).
     public var writerOptions: AtomicDirectoryWriter.Options
