@@ -1,3 +1,4 @@
+import AzureCore
 import Foundation
 
 extension KeyVaultClient {
@@ -11,7 +12,7 @@ extension KeyVaultClient {
     ///   `Invalid vault name: "<n>", must be between 3 and 24 chars` or
     ///   `Invalid vault name: "<n>", must match [-a-zA-Z0-9]{3,24}`.
     public static func vaultURL(vaultName: String, dnsSuffix: String) throws -> URL {
-        let quoted = goQuoted(vaultName)
+        let quoted = GoQuoting.quote(vaultName)
         let length = vaultName.utf8.count
         guard length >= 3, length <= 24 else {
             throw KeyVaultError(
@@ -36,27 +37,5 @@ extension KeyVaultClient {
             throw KeyVaultError(code: .invalidVaultURL, vault: vaultName, message: "invalid Key Vault DNS suffix '\(dnsSuffix)'")
         }
         return url
-    }
-
-    /// Quotes like Go's `%q`: double quotes, with `"`, `\` and control characters escaped.
-    static func goQuoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
     }
 }

@@ -1,3 +1,5 @@
+import AzureCore
+
 /// Parsers that reproduce Go's `strconv` behaviour, so parameters are accepted and refused exactly as the Go
 /// provider does, with the same error text.
 enum GoValueParsing {
@@ -15,30 +17,6 @@ enum GoValueParsing {
         "strconv.ParseBool: parsing \(goQuote(value)): invalid syntax"
     }
 
-    /// Go's `%q` for the strings we print: quotes and escapes backslashes, quotes and control characters.
-    static func goQuote(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
+    /// Go's `%q` (see ``AzureCore/GoQuoting``).
+    static func goQuote(_ value: String) -> String { GoQuoting.quote(value) }
 }
