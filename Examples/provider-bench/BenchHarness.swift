@@ -125,9 +125,13 @@ struct BenchHarness {
         case .servicePrincipal:
             secrets = ["clientid": Sample.servicePrincipal.clientId, "clientsecret": Sample.servicePrincipal.secret ?? ""]
         case .workload:
-            let token = try emulators.oidcIssuer.mintServiceAccountToken(
-                namespace: Sample.serviceAccountNamespace, serviceAccount: Sample.serviceAccountName
-            )
+            // The token the emulators minted at start, handed again on every mount as kubelet's token manager
+            // does until it refreshes the token.
+            let key = "\(Sample.serviceAccountNamespace)/\(Sample.serviceAccountName)"
+            guard let file = emulators.serviceAccountTokenFiles[key] else {
+                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: key])
+            }
+            let token = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             let json = try JSONSerialization.data(withJSONObject: [
                 "api://AzureADTokenExchange": ["token": token, "expirationTimestamp": "2099-01-01T00:00:00Z"],
             ])
