@@ -124,8 +124,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         text += "AKV_EMULATOR_READY=1\n"
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        guard rename(temporary.path, url.path) == 0 else {
+        guard FileManager.default.createFile(
+            atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]
+        ), rename(temporary.path, url.path) == 0 else {
             throw CommandError("--env-file \(path): cannot write the file")
         }
     }
