@@ -61,6 +61,13 @@ public actor SecretsStoreProvider {
         for warning in parameters.warnings { logger.notice("\(warning)") }
         guard !parameters.objects.isEmpty else { return MountResult(files: [], objectVersions: [:]) }
         let (reader, pinnedCache) = try reader(for: parameters)
+        logger.info(
+            "fetching objects",
+            metadata: [
+                "vault": "\(parameters.keyvaultName)", "objects": "\(parameters.objects.count)",
+                "identity": "\(parameters.identity)", "pod": "\(parameters.podNamespace)/\(parameters.podName)",
+            ]
+        )
         let fetcher = ObjectFetcher(
             reader: reader,
             maxConcurrentRequests: configuration.maxConcurrentRequests,
@@ -69,8 +76,15 @@ public actor SecretsStoreProvider {
             logger: logger
         )
         do {
-            return try await fetcher.fetch(parameters.objects, defaultMode: parameters.defaultFileMode)
+            let started = ContinuousClock.now
+            let result = try await fetcher.fetch(parameters.objects, defaultMode: parameters.defaultFileMode)
+            logger.info(
+                "fetched objects",
+                metadata: ["vault": "\(parameters.keyvaultName)", "files": "\(result.files.count)", "elapsed": "\(ContinuousClock.now - started)"]
+            )
+            return result
         } catch let error as SecretsStoreProviderError {
+            logger.error("mount failed", metadata: ["vault": "\(parameters.keyvaultName)", "error": "\(error.message)"])
             throw error
         } catch is CancellationError {
             throw SecretsStoreProviderError(.cancelled, "the mount was cancelled")

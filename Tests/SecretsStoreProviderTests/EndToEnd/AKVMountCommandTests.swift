@@ -143,3 +143,31 @@ import Testing
         }
     }
 }
+
+extension AKVMountCommandTests {
+    @Test func mountsWithWorkloadIdentityFromTheDriverAttributesFile() async throws {
+        try await EmulatedMount.run { env in
+            let spcFile = env.root.appendingPathComponent("wi.yaml")
+            try Self.write(Self.spc([
+                "keyvaultName": Sample.vaultName, "tenantId": Sample.tenantID, "usePodIdentity": "false",
+                "clientID": Sample.workloadIdentity.clientId,
+                "objects": EmulatedMount.objects(["objectName: secret1\nobjectType: secret", "objectName: key1\nobjectType: key"]),
+            ]), to: spcFile)
+            let token = try env.serviceAccountToken()
+            var attributes = EmulatedMount.pod
+            attributes["csi.storage.k8s.io/serviceAccount.tokens"] = try env.tokensAttribute(token)
+            let attributesFile = env.root.appendingPathComponent("attributes.json")
+            try Self.write(String(decoding: try JSONSerialization.data(withJSONObject: attributes), as: UTF8.self), to: attributesFile)
+            let target = env.directory("cli-wi")
+            let result = try Self.run(
+                Self.arguments(env, spc: spcFile, target: target, extra: ["--attributes", attributesFile.path, "--log-level", "trace"]),
+                environment: Self.environment(env)
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try env.read(target, "secret1") == "secret1 version 2")
+            #expect(result.stderr.contains("fetching objects"), "progress goes to stderr")
+            #expect(!result.stderr.contains(token) && !result.stdout.contains(token), "the service-account token is never printed")
+            #expect(!result.stderr.contains("secret1 version 2") && !result.stdout.contains("secret1 version 2"))
+        }
+    }
+}
