@@ -81,18 +81,34 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     private let allowsInsecureHTTP: Bool
     private let maximumResponseBytes: Int
 
-    /// A transport over `HTTPClient.shared` (system trust roots, no proxy), needing no shutdown.
+    /// The process-wide client behind ``shared``: system trust roots, no proxy, **redirects disabled** and no
+    /// decompression. `HTTPClient.shared` is not used because it follows up to 20 redirects, to any host and from
+    /// `https` down to plain `http`, and keeps the body of a 307/308 (a client secret or assertion of a token
+    /// request) across origins. Created on first use and never shut down, like `HTTPClient.shared`.
+    private static let sharedNoRedirectClient: HTTPClient = {
+        let configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10), read: .seconds(60)),
+            connectionPool: .init(idleTimeout: .seconds(60)),
+            proxy: nil,
+            decompression: .disabled
+        )
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// A process-wide transport (system trust roots, no proxy, redirects not followed), needing no shutdown.
     public static var shared: AsyncHTTPClientTransport {
-        AsyncHTTPClientTransport(client: .shared)
+        AsyncHTTPClientTransport(client: sharedNoRedirectClient)
     }
 
-    /// A transport over `HTTPClient.shared` with its own per-request deadline and HTTP policy, needing no shutdown.
+    /// A process-wide transport (as ``shared``) with its own per-request deadline and HTTP policy, needing no
+    /// shutdown.
     /// - Parameters:
     ///   - requestTimeout: Per-request deadline.
     ///   - allowsInsecureHTTP: Allow `http` to non-loopback hosts (for link-local IMDS).
     /// - Returns: The transport.
     public static func sharedClient(requestTimeout: Duration, allowsInsecureHTTP: Bool = false) -> AsyncHTTPClientTransport {
-        AsyncHTTPClientTransport(client: .shared, requestTimeout: requestTimeout, allowsInsecureHTTP: allowsInsecureHTTP)
+        AsyncHTTPClientTransport(client: sharedNoRedirectClient, requestTimeout: requestTimeout, allowsInsecureHTTP: allowsInsecureHTTP)
     }
 
     /// The connect timeout of ``instanceMetadata``: a link-local metadata endpoint either answers at once or is
@@ -122,7 +138,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         AsyncHTTPClientTransport(client: instanceMetadataClient, requestTimeout: .seconds(10), allowsInsecureHTTP: true)
     }
 
-    /// Wraps an existing client, which the caller keeps owning.
+    /// Wraps an existing client, which the caller keeps owning. The client's own redirect configuration applies:
+    /// configure it with `redirectConfiguration: .disallow` (AsyncHTTPClient follows redirects by default).
     /// - Parameters:
     ///   - client: The client.
     ///   - requestTimeout: Per-request deadline.

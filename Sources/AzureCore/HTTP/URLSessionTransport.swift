@@ -11,20 +11,37 @@ public import FoundationNetworking
 ///   system trust store; there is no server-trust delegate evaluation;
 /// - a `401` carrying `WWW-Authenticate: Basic` can hang the request on Swift 6.3.1 (corelibs-foundation #5456);
 /// - proxies come from libcurl's own `https_proxy`/`no_proxy` handling, not from an injected environment;
-/// - redirects are followed by URLSession itself.
+/// - redirects are never followed: a 3xx is returned as it is (URLSession would follow it and, on Linux, send the
+///   `Authorization` header to the new host).
 /// Plain `http` is refused unless the host is loopback or ``init(session:requestTimeout:allowsInsecureHTTP:)`` allows it.
 public struct URLSessionTransport: HTTPTransport {
     private let session: URLSession
     private let requestTimeout: Duration
     private let allowsInsecureHTTP: Bool
 
+    /// The process-wide session behind the default transport: `URLSession.shared`'s configuration with a delegate
+    /// that refuses redirects (never invalidated, like `URLSession.shared`).
+    private static let sharedRedirectRefusingSession = URLSession(
+        configuration: URLSession.shared.configuration, delegate: RedirectRefusingDelegate(), delegateQueue: nil
+    )
+
     /// Creates a transport.
+    ///
+    /// Requests go through a session built from `session`'s configuration (timeouts, proxy, extra headers) whose
+    /// delegate refuses redirects: on Linux a per-task delegate is not consulted, and `session`'s own delegate
+    /// cannot be replaced. Create a transport once and reuse it (each custom session gives one internal session).
     /// - Parameters:
-    ///   - session: The session (default `URLSession.shared`).
+    ///   - session: The session whose configuration is used (default `URLSession.shared`).
     ///   - requestTimeout: Per-request timeout.
     ///   - allowsInsecureHTTP: Allow `http` to non-loopback hosts.
     public init(session: URLSession = .shared, requestTimeout: Duration = .seconds(60), allowsInsecureHTTP: Bool = false) {
-        self.session = session
+        if session === URLSession.shared {
+            self.session = Self.sharedRedirectRefusingSession
+        } else {
+            self.session = URLSession(
+                configuration: session.configuration, delegate: RedirectRefusingDelegate(), delegateQueue: nil
+            )
+        }
         self.requestTimeout = requestTimeout
         self.allowsInsecureHTTP = allowsInsecureHTTP
     }
@@ -79,5 +96,19 @@ public struct URLSessionTransport: HTTPTransport {
         } catch {
             throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: "\(error)")
         }
+    }
+}
+
+/// Refuses every redirect of the task it is attached to, so that the 3xx response is returned to the caller and no
+/// header (an `Authorization` bearer token) or body (a client secret) is sent to the redirect's target.
+final class RedirectRefusingDelegate: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }

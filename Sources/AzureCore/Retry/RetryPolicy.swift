@@ -96,17 +96,29 @@ public struct RetryPolicy: Sendable, Hashable {
             if let field = HTTPField.Name(name), let value = headers[field],
                 let ms = Double(value.trimmingCharacters(in: .whitespaces)), ms >= 0
             {
-                return .milliseconds(Int64(ms))
+                return clampedMilliseconds(ms)
             }
         }
         guard let value = headers[.retryAfter]?.trimmingCharacters(in: .whitespaces) else { return nil }
         if let seconds = Double(value), seconds >= 0 {
-            return .milliseconds(Int64(seconds * 1000))
+            return clampedMilliseconds(seconds * 1000)
         }
         if let date = parseHTTPDate(value) {
-            return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000))
+            return clampedMilliseconds(max(0, date.timeIntervalSince(now)) * 1000)
         }
         return nil
+    }
+
+    /// The longest server-requested delay represented (about 31 years): a larger or infinite value from a hostile
+    /// or broken server is clamped to it (it exceeds every retry budget, so the request is not retried) instead
+    /// of trapping on the conversion to `Int64`.
+    public static let maximumServerRequestedDelay: Duration = .milliseconds(1_000_000_000_000)
+
+    /// A non-negative millisecond count as a `Duration`, clamped to ``maximumServerRequestedDelay``; `nil` for NaN.
+    static func clampedMilliseconds(_ milliseconds: Double) -> Duration? {
+        guard !milliseconds.isNaN else { return nil }
+        let cap = 1_000_000_000_000.0
+        return .milliseconds(Int64(min(max(milliseconds, 0), cap)))
     }
 
     /// Parses an HTTP date (IMF-fixdate, RFC 850 or asctime).

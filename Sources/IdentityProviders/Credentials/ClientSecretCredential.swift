@@ -11,6 +11,9 @@ public struct ClientSecretCredential: TokenCredential {
     private let options: CredentialOptions
     private let client: EntraTokenClient
     private let cache: TokenCache
+    /// A tag of the secret in the cache key: a credential holding another secret for the same client never gets
+    /// a token earned with this one, even through a shared ``TokenCache``.
+    private let proofID: String
 
     /// Creates the credential.
     /// - Parameters:
@@ -30,6 +33,7 @@ public struct ClientSecretCredential: TokenCredential {
         self.options = options
         self.client = EntraTokenClient(credential: "ClientSecretCredential", options: options)
         self.cache = options.resolvedCache()
+        self.proofID = ProofFingerprint.of(secret.revealed)
     }
 
     /// Gets a token, from the cache when possible.
@@ -38,7 +42,7 @@ public struct ClientSecretCredential: TokenCredential {
     /// - Throws: ``IdentityError``.
     public func getToken(for request: TokenRequestContext) async throws -> AccessToken {
         let tenant = try options.tenant(for: request, configured: tenantID, credential: "ClientSecretCredential")
-        let key = TokenCache.Key(credentialID: "secret|\(options.authorityHost)|\(clientID)", tenantID: tenant, scopes: request.scopes, claims: request.claims)
+        let key = TokenCache.Key(credentialID: "secret|\(options.authorityHost)|\(clientID)|\(proofID)", tenantID: tenant, scopes: request.scopes, claims: request.claims)
         let client = self.client
         let secret = self.secret
         let clientID = self.clientID

@@ -4,13 +4,14 @@ import Logging
 
 /// What every credential takes: transport, retry policy, clock, cache, logger, authority host and tenants.
 public struct CredentialOptions: Sendable {
-    /// The HTTP transport (default: AsyncHTTPClient over `HTTPClient.shared`).
+    /// The HTTP transport (default: ``AzureCore/AsyncHTTPClientTransport/shared``, which follows no redirects).
     public var transport: any HTTPTransport
     /// Retries of token requests to Entra ID (429, 5xx, connection failures).
     public var retryPolicy: RetryPolicy
     /// The clock for token lifetimes, refresh and retry waits.
     public var clock: any AzureClock
-    /// The token cache; `nil` gives each credential its own cache on ``clock``.
+    /// The token cache; `nil` gives each credential its own cache on ``clock``. Credentials sharing a cache share a
+    /// token only when they hold the same proof (the same client secret, certificate, token file or CSI attribute).
     public var cache: TokenCache?
     /// The logger. Tokens, assertions and secrets are never logged.
     public var logger: Logger

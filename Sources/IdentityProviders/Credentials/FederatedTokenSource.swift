@@ -67,6 +67,16 @@ public struct FederatedTokenSource: Sendable {
         if case .file(let file) = kind { await file.invalidate() }
     }
 
+    /// The proof part of a token cache key: the file path (the same file is the same proof), a tag of the CSI
+    /// attribute and audience, or a fresh identifier for a closure (whose tokens cannot be told apart in advance).
+    var cacheIdentity: String {
+        switch kind {
+        case .file(let file): return "file:" + file.path
+        case .closure: return "closure:" + UUID().uuidString
+        case .csiTokens(let json, let audience): return "csi:" + ProofFingerprint.of(audience + "\u{0}" + json)
+        }
+    }
+
     var path: String? {
         if case .file(let file) = kind { return file.path }
         return nil

@@ -35,6 +35,8 @@ public struct IMDSRetryPolicy: Sendable, Hashable {
     public var maximumGoneRetries: Int
     /// Fixed delay between 410 retries; `maximumGoneRetries * goneDelay` must cover at least 70 s.
     public var goneDelay: Duration
+    /// The longest `Retry-After` honoured; a longer one (a broken or hostile endpoint asking for years) is cut to it.
+    public var maximumServerRequestedDelay: Duration
 
     /// Creates a policy.
     /// - Parameters:
@@ -42,11 +44,16 @@ public struct IMDSRetryPolicy: Sendable, Hashable {
     ///   - initialDelay: First backoff (default 1 s).
     ///   - maximumGoneRetries: Retries for 410 (default 7).
     ///   - goneDelay: Delay between 410 retries (default 10 s, so 70 s in all).
-    public init(maximumRetries: Int = 3, initialDelay: Duration = .seconds(1), maximumGoneRetries: Int = 7, goneDelay: Duration = .seconds(10)) {
+    ///   - maximumServerRequestedDelay: The longest `Retry-After` honoured (default 60 s).
+    public init(
+        maximumRetries: Int = 3, initialDelay: Duration = .seconds(1), maximumGoneRetries: Int = 7,
+        goneDelay: Duration = .seconds(10), maximumServerRequestedDelay: Duration = .seconds(60)
+    ) {
         self.maximumRetries = maximumRetries
         self.initialDelay = initialDelay
         self.maximumGoneRetries = maximumGoneRetries
         self.goneDelay = goneDelay
+        self.maximumServerRequestedDelay = maximumServerRequestedDelay
     }
 
     /// The default policy.
@@ -173,6 +180,7 @@ public struct ManagedIdentityCredential: TokenCredential {
                         throw TokenResponseParser.error(from: json(response.body), status: status, credential: Self.name, endpoint: endpointText, sensitive: [])
                     }
                     delay = RetryPolicy.serverRequestedDelay(response.response.headerFields, now: clock.now())
+                        .map { min($0, retry.maximumServerRequestedDelay) }
                         ?? .milliseconds(Int64(retry.initialDelay.azureSeconds * 1000) << transientRetries)
                     transientRetries += 1
                 } else if status == 400 {

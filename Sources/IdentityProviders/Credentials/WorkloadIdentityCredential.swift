@@ -18,6 +18,10 @@ public struct WorkloadIdentityCredential: TokenCredential {
     private let options: CredentialOptions
     private let client: EntraTokenClient
     private let cache: TokenCache
+    /// What the cache key knows of the proof: the token file's path, a tag of the CSI attribute, or, for a
+    /// closure, this credential instance. Another source for the same client never gets a token earned by this one,
+    /// even through a shared ``TokenCache``.
+    private let proofID: String
 
     /// Creates the credential.
     /// - Parameters:
@@ -37,6 +41,7 @@ public struct WorkloadIdentityCredential: TokenCredential {
         self.options = options
         self.client = EntraTokenClient(credential: Self.name, options: options)
         self.cache = options.resolvedCache()
+        self.proofID = tokenSource.cacheIdentity
     }
 
     /// Creates the credential from the variables the workload identity webhook injects: `AZURE_CLIENT_ID`,
@@ -84,7 +89,7 @@ public struct WorkloadIdentityCredential: TokenCredential {
     /// - Throws: ``IdentityError``; for AADSTS70021 the message names the assertion's issuer, subject and audience.
     public func getToken(for request: TokenRequestContext) async throws -> AccessToken {
         let tenant = try options.tenant(for: request, configured: tenantID, credential: Self.name)
-        let key = TokenCache.Key(credentialID: "workload|\(options.authorityHost)|\(clientID)", tenantID: tenant, scopes: request.scopes, claims: request.claims)
+        let key = TokenCache.Key(credentialID: "workload|\(options.authorityHost)|\(clientID)|\(proofID)", tenantID: tenant, scopes: request.scopes, claims: request.claims)
         let client = self.client
         let source = self.source
         let clientID = self.clientID

@@ -1,3 +1,4 @@
+import AzureCore
 import Foundation
 
 enum Base64URL {
@@ -33,10 +34,23 @@ enum FormEncoding {
 
 /// Parses JSON numbers that may arrive as strings (IMDS, AADv1-style endpoints).
 enum LenientNumber {
+    /// The number, or `nil` when absent, not a number, or not finite (`"inf"`, `"nan"` from a hostile server).
     static func double(_ value: Any?) -> Double? {
-        if let n = value as? NSNumber { return n.doubleValue }
-        if let s = value as? String { return Double(s.trimmingCharacters(in: .whitespaces)) }
-        return nil
+        let number: Double?
+        if let n = value as? NSNumber {
+            number = n.doubleValue
+        } else if let s = value as? String {
+            number = Double(s.trimmingCharacters(in: .whitespaces))
+        } else {
+            number = nil
+        }
+        guard let number, number.isFinite else { return nil }
+        return number
+    }
+
+    /// The number as an `Int` when it is integral and in range; never traps on `1e300`.
+    static func integer(_ value: Any?) -> Int? {
+        double(value).flatMap { Int(exactly: $0) }
     }
 }
 
@@ -66,9 +80,18 @@ enum AuthorityValidation {
         return url
     }
 
+    /// AzureCore's strict check: `localhost`, a dotted `127.x.y.z` literal or `::1` (not `127.example.com`).
     static func isLoopback(_ host: String) -> Bool {
-        let h = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+        LoopbackAddress.isLoopback(host)
+    }
+
+    /// Whether a token endpoint may receive a client secret or assertion: HTTPS, or plain HTTP to loopback.
+    static func isSecureEndpoint(_ url: URL) -> Bool {
+        switch url.scheme?.lowercased() {
+        case "https": return url.host?.isEmpty == false
+        case "http": return url.host.map(isLoopback) ?? false
+        default: return false
+        }
     }
 
     static func resource(fromScopes scopes: [String], credential: String) throws -> String {

@@ -33,6 +33,15 @@ struct EntraTokenClient: Sendable {
     ) async throws -> AccessToken {
         let url = tokenEndpoint(tenant: tenant)
         let endpoint = Redaction.endpoint(url)
+        // A client secret or assertion goes only over HTTPS (plain HTTP only to loopback), whatever the transport
+        // would allow: `CredentialOptions.authorityHost` is not validated when set directly.
+        guard AuthorityValidation.isSecureEndpoint(url) else {
+            throw IdentityError(
+                code: .invalidConfiguration, credential: credential,
+                message: "the authority host must use https (plain http only to a loopback address); nothing was sent",
+                endpoint: endpoint
+            )
+        }
         var form: [(String, String)] = [("grant_type", "client_credentials")] + fields
         form.append(("scope", request.scopes.joined(separator: " ")))
         if let claims = request.claims, !claims.isEmpty { form.append(("claims", claims)) }
@@ -111,7 +120,7 @@ enum TokenResponseParser {
     static func error(from object: [String: Any]?, status: Int, credential: String, endpoint: String, sensitive: [String]) -> IdentityError {
         let oauthError = object?["error"] as? String
         let rawDescription = object?["error_description"] as? String ?? object?["message"] as? String ?? ""
-        let codes = (object?["error_codes"] as? [Any])?.compactMap { LenientNumber.double($0).map(Int.init) } ?? []
+        let codes = (object?["error_codes"] as? [Any])?.compactMap { LenientNumber.integer($0) } ?? []
         let aadsts = codes.first ?? AADSTSCode.code(in: rawDescription)
         let firstLine = rawDescription.components(separatedBy: "\r\n").first?.components(separatedBy: "\n").first ?? ""
         let scrubbed = Redaction.scrubJWTs(Redaction.scrub(firstLine, removing: sensitive))

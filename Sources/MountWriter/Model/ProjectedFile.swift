@@ -35,3 +35,23 @@ public struct ProjectedFile: Sendable, Hashable {
         self.init(contents: Array(text.utf8), mode: mode, owner: owner)
     }
 }
+
+extension ProjectedFile: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The size, mode and owner; never the contents (a projected file usually holds a secret).
+    public var description: String {
+        "ProjectedFile(\(contents.count) bytes, mode: 0o\(String(mode, radix: 8))"
+            + (owner.map { ", owner: \($0)" } ?? "") + ")"
+    }
+
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror with the byte count in place of the contents, so `dump` and reflection never show them.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: ["contents": "<\(contents.count) bytes redacted>", "mode": mode, "owner": owner as Any],
+            displayStyle: .struct
+        )
+    }
+}

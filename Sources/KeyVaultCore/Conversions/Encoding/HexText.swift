@@ -2,20 +2,22 @@
 enum HexText {
     /// Decodes hexadecimal text (either case).
     /// - Throws: ``ConversionError`` with ``ConversionError/Code/invalidHex`` and Go's texts
-    ///   (`encoding/hex: invalid byte: U+0067 'g'`, `encoding/hex: odd length hex string`).
+    ///   (`encoding/hex: invalid byte ...`, `encoding/hex: odd length hex string`). Unlike Go's
+    ///   `invalid byte: U+0067 'g'`, the offending character is not quoted: the text is a secret value, so the error
+    ///   names the character's offset instead.
     static func decode(_ text: String) throws -> [UInt8] {
         let scalars = Array(text.unicodeScalars)
         var output: [UInt8] = []
         output.reserveCapacity(scalars.count / 2)
         var index = 0
         while index + 1 < scalars.count {
-            let high = try value(scalars[index])
-            let low = try value(scalars[index + 1])
+            let high = try value(scalars[index], at: index)
+            let low = try value(scalars[index + 1], at: index + 1)
             output.append(high << 4 | low)
             index += 2
         }
         if scalars.count % 2 == 1 {
-            _ = try value(scalars[scalars.count - 1])
+            _ = try value(scalars[scalars.count - 1], at: scalars.count - 1)
             throw ConversionError(code: .invalidHex, reason: "encoding/hex: odd length hex string")
         }
         return output
@@ -32,15 +34,15 @@ enum HexText {
         return String(decoding: output, as: UTF8.self)
     }
 
-    private static func value(_ scalar: Unicode.Scalar) throws -> UInt8 {
+    private static func value(_ scalar: Unicode.Scalar, at offset: Int) throws -> UInt8 {
         switch scalar {
         case "0"..."9": return UInt8(scalar.value - 48)
         case "a"..."f": return UInt8(scalar.value - 97 + 10)
         case "A"..."F": return UInt8(scalar.value - 65 + 10)
         default:
-            let code = String(scalar.value, radix: 16, uppercase: true)
-            let padded = String(repeating: "0", count: max(0, 4 - code.count)) + code
-            throw ConversionError(code: .invalidHex, reason: "encoding/hex: invalid byte: U+\(padded) '\(scalar)'")
+            throw ConversionError(
+                code: .invalidHex, reason: "encoding/hex: invalid byte at character \(offset) (not a hexadecimal digit)"
+            )
         }
     }
 }

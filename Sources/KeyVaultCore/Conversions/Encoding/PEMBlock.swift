@@ -93,3 +93,16 @@ extension Substring {
         return self[startIndex..<end]
     }
 }
+
+extension PEMBlock: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The label and size; never the body (a `PRIVATE KEY` block is a secret).
+    public var description: String { "PEMBlock(type: \(type), \(bytes.count) bytes)" }
+
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror with the byte count in place of the body, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["type": type, "bytes": "<\(bytes.count) bytes redacted>"], displayStyle: .struct)
+    }
+}
