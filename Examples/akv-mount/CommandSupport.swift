@@ -69,16 +69,17 @@ enum CommandSupport {
         return (configuration, transport)
     }
 
-    /// Parses `30s`, `2m`, `1h`, `500ms` or a plain number of seconds.
+    /// Parses `30s`, `2m`, `1h`, `500ms` or a plain number of seconds: finite, positive, at most 30 days.
     static func parseDuration(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var seconds: Double?
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             if suffix == "s" && text.hasSuffix("ms") { continue }
-            guard let value = Double(text.dropLast(suffix.count)), value > 0 else { return nil }
-            return .milliseconds(Int64(value * factor * 1000))
+            seconds = Double(text.dropLast(suffix.count)).map { $0 * factor }
+            break
         }
-        guard let seconds = Double(text), seconds > 0 else { return nil }
-        return .milliseconds(Int64(seconds * 1000))
+        guard let value = seconds ?? Double(text), value.isFinite, value > 0, value <= 30 * 86_400 else { return nil }
+        return .milliseconds(Int64((value * 1000).rounded()))
     }
 
     /// Prints what a mount wrote: one line per file with its mode and size, and the object versions.

@@ -91,14 +91,17 @@ struct DemoCommand: AsyncParsableCommand {
         guard let rotating = scenarios.first(where: { $0.name == "azure-kvname-wi" }) else { return }
         let directory = root + "/" + rotating.name
         let file = directory + "/secret1"
-        let before = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        // The user-visible name is a symlink into ..data; the size is the data file's.
+        let dataFile = directory + "/..data/secret1"
+        let sizeBefore = (try? FileManager.default.attributesOfItem(atPath: dataFile)[.size] as? Int) ?? 0
+        let versionBefore = try await provider.fetch(rotating.request).objectVersions["secret/secret1"] ?? "?"
         let newValue = "secret1 rotated at \(ISO8601DateFormatter().string(from: Date()))"
         let version = try await emulators.keyVault.setSecret(vault: AzureEmulatorSeed.Sample.vaultName, name: "secret1", value: newValue)
         print("== Rotation: Key Vault now holds secret1 version \(version)")
         let outcome = try await provider.mount(rotating.request, into: directory)
-        let after = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        let sizeAfter = (try? FileManager.default.attributesOfItem(atPath: dataFile)[.size] as? Int) ?? 0
         print("   changed: \(outcome.write.changed), updated files: \(outcome.write.updated), new data dir \(outcome.write.dataDirectory)")
-        print("   \(file): \"\(before)\" -> \"\(after)\"  (demo data from the emulator)")
+        print("   \(file): version \(versionBefore) (\(sizeBefore) bytes) -> \(outcome.result.objectVersions["secret/secret1"] ?? "?") (\(sizeAfter) bytes)")
         let again = try await provider.mount(rotating.request, into: directory)
         print("   mounting again without a change: changed = \(again.write.changed)")
     }

@@ -83,3 +83,18 @@ public struct MountRequest: Sendable {
         return mode
     }
 }
+
+extension MountRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The parameter keys, the secret keys and the default mode; never a secret value or a service-account token.
+    public var description: String {
+        let tokens = ProviderParameters.Key.serviceAccountTokens
+        let shown = parameters.keys.sorted().map { $0 == tokens || $0 == ProviderParameters.Key.objects ? "\($0)=<\(parameters[$0]?.utf8.count ?? 0) bytes>" : "\($0)=\(parameters[$0] ?? "")" }
+        return "MountRequest(parameters: [\(shown.joined(separator: ", "))], secrets: \(secrets.keys.sorted()) <redacted>, defaultFileMode: \(String(defaultFileMode, radix: 8)))"
+    }
+
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror that shows the description only.
+    public var customMirror: Mirror { Mirror(self, children: ["summary": description]) }
+}

@@ -42,7 +42,19 @@ public struct IdentitySelection: Sendable, Hashable {
     }
 }
 
-extension IdentitySelection: CustomStringConvertible {
+extension IdentitySelection: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror without the service-account token or the client secret.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "mode": mode, "tenantID": tenantID, "clientID": clientID as Any,
+            "serviceAccountToken": serviceAccountToken == nil ? "nil" : "<redacted>",
+            "clientSecret": clientSecret == nil ? "nil" : "<redacted>",
+        ])
+    }
+
     /// The mode and client ID; never a secret or token.
     public var description: String {
         switch mode {

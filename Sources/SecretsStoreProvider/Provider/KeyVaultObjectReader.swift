@@ -31,6 +31,17 @@ public struct KeyVaultObjectContent: Sendable, Hashable {
     }
 }
 
+extension KeyVaultObjectContent: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The version and size; never the contents.
+    public var description: String { "KeyVaultObjectContent(version: \(version), \(contents.count) bytes)" }
+
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror with the size instead of the contents.
+    public var customMirror: Mirror { Mirror(self, children: ["version": version, "contents": "<\(contents.count) bytes>"]) }
+}
+
 /// Reads objects from one vault and converts them to file contents.
 ///
 /// The provider uses ``KeyVaultClientReader`` (Key Vault REST plus the `KeyVaultCore` conversions); tests and

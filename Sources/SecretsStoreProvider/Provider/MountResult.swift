@@ -15,9 +15,17 @@ public struct MountedFile: Sendable, Hashable {
     }
 }
 
-extension MountedFile: CustomStringConvertible {
+extension MountedFile: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The path, mode and size; never the contents.
     public var description: String { "\(path) (mode \(String(mode, radix: 8)), \(contents.count) bytes)" }
+
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+
+    /// A mirror with the size instead of the contents.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["path": path, "mode": String(mode, radix: 8), "contents": "<\(contents.count) bytes>"])
+    }
 }
 
 /// What a mount produced: every file and the Key Vault version behind each object, all or nothing.
