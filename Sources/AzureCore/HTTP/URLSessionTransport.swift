@@ -11,6 +11,8 @@ public import FoundationNetworking
 ///   system trust store; there is no server-trust delegate evaluation;
 /// - a `401` carrying `WWW-Authenticate: Basic` can hang the request on Swift 6.3.1 (corelibs-foundation #5456);
 /// - proxies come from libcurl's own `https_proxy`/`no_proxy` handling, not from an injected environment;
+/// - no response-size limit: `URLSession.data(for:)` buffers the whole body before it returns (the AsyncHTTPClient
+///   transport stops reading past `maximumResponseBytes`);
 /// - redirects are never followed: a 3xx is returned as it is (URLSession would follow it and, on Linux, send the
 ///   `Authorization` header to the new host).
 /// Plain `http` is refused unless the host is loopback or ``init(session:requestTimeout:allowsInsecureHTTP:)`` allows it.
