@@ -92,6 +92,14 @@ struct DirectoryHandle {
     }
 
     /// `fstatat(..., AT_SYMLINK_NOFOLLOW)`; `nil` when the entry does not exist.
+    /// The kind of a listed entry: from the listing when the file system gave it, else from `fstatat` (nil when the
+    /// entry vanished meanwhile).
+    func kind(of entry: Entry) throws(MountWriterError) -> FileKind? {
+        if let kind = entry.kind { return kind }
+        guard let info = try status(of: entry.name) else { return nil }
+        return FileKind(mode: UInt32(info.st_mode))
+    }
+
     func status(of name: String) throws(MountWriterError) -> stat? {
         var info = stat()
         guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {

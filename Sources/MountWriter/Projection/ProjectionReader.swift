@@ -28,11 +28,7 @@ enum ProjectionReader {
     ) throws(MountWriterError) {
         for entry in try directory.entries() {
             let path = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
-            var kind = entry.kind
-            if kind == nil {
-                guard let info = try directory.status(of: entry.name) else { continue }
-                kind = FileKind(mode: UInt32(info.st_mode))
-            }
+            guard let kind = try directory.kind(of: entry) else { continue }
             switch kind {
             case .directory:
                 guard let child = try directory.openDirectory(entry.name) else { continue }
