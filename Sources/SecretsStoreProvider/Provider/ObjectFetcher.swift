@@ -47,7 +47,8 @@ struct ObjectFetcher: Sendable {
                 group.addTask { (job, try await content(for: job)) }
                 return true
             }
-            for _ in 0..<max(1, maxConcurrentRequests) where !startNext() { break }
+            var inFlight = 0
+            while inFlight < max(1, maxConcurrentRequests), startNext() { inFlight += 1 }
             while let finished = try await group.next() {
                 results.append(finished)
                 _ = startNext()
