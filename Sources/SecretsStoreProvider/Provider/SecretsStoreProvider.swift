@@ -84,7 +84,7 @@ public actor SecretsStoreProvider {
             )
             return result
         } catch let error as SecretsStoreProviderError {
-            logger.error("mount failed", metadata: ["vault": "\(parameters.keyvaultName)", "error": "\(error.message)"])
+            logger.debug("mount failed", metadata: ["vault": "\(parameters.keyvaultName)", "error": "\(error.message)"])
             throw error
         } catch is CancellationError {
             throw SecretsStoreProviderError(.cancelled, "the mount was cancelled")
@@ -94,7 +94,8 @@ public actor SecretsStoreProvider {
     }
 
     /// Mounts: fetches every object and writes the files atomically into `directory` (Kubernetes atomic-writer
-    /// layout), creating it (mode 0755) when missing. Nothing is written when any object fails; a write whose bytes and modes equal the disk is a no-op.
+    /// layout), creating it (mode 0755) when missing. Nothing is written when any object fails; a write whose bytes
+    /// and modes equal the disk is a no-op. The write itself is synchronous file I/O on the calling task.
     /// - Parameters:
     ///   - request: The parameters, secrets and default mode.
     ///   - directory: The target directory.
