@@ -46,8 +46,11 @@ import Testing
         let authorizations = Mutex<[String]>([])
     }
 
-    @Test(arguments: [307, 308, 302])
-    func sharedTransportDoesNotFollowRedirects(status: Int) async throws {
+    /// Starts a "thief" server recording whatever reaches it and a redirector answering `POST /token` and
+    /// `GET /secret` with redirects to the thief, runs `body` with the redirector's port, then stops both.
+    static func withRedirectTrap(
+        postStatus: Int, getStatus: Int, _ body: (Int, Received) async throws -> Void
+    ) async throws {
         let received = Received()
         let thief = Router()
         thief.post("steal") { request, _ -> String in
@@ -61,72 +64,57 @@ import Testing
             return "{}"
         }
         let thiefServer = try await PlainServer.start(thief)
-        defer { Task { await thiefServer.stop() } }
-
         let redirector = Router()
         let location = "http://127.0.0.1:\(thiefServer.port)/steal"
-        redirector.post("token") { _, _ in
-            Response(status: .init(code: status), headers: [.location: location])
-        }
-        redirector.get("secret") { _, _ in
-            Response(status: .init(code: status), headers: [.location: location])
-        }
+        redirector.post("token") { _, _ in Response(status: .init(code: postStatus), headers: [.location: location]) }
+        redirector.get("secret") { _, _ in Response(status: .init(code: getStatus), headers: [.location: location]) }
         let redirectorServer = try await PlainServer.start(redirector)
-        defer { Task { await redirectorServer.stop() } }
-
-        for transport in [AsyncHTTPClientTransport.shared, .sharedClient(requestTimeout: .seconds(10))] {
-            let post = try await transport.send(
-                HTTPRequest(method: .post, targetURL: URL(string: "http://127.0.0.1:\(redirectorServer.port)/token")!,
-                            headerFields: [.contentType: "application/x-www-form-urlencoded"]),
-                body: Data("client_secret=hunter2-secret".utf8)
-            )
-            #expect(post.statusCode == status, "the redirect is returned, not followed")
-            let get = try await transport.send(
-                HTTPRequest(method: .get, targetURL: URL(string: "http://127.0.0.1:\(redirectorServer.port)/secret")!,
-                            headerFields: [.authorization: "Bearer token-value"]),
-                body: nil
-            )
-            #expect(get.statusCode == status)
+        do {
+            try await body(redirectorServer.port, received)
+        } catch {
+            await redirectorServer.stop()
+            await thiefServer.stop()
+            throw error
         }
-        #expect(received.bodies.withLock { $0 }.isEmpty, "the secret body never reaches the redirect target")
-        #expect(received.authorizations.withLock { $0 }.isEmpty, "nothing reaches the redirect target")
+        await redirectorServer.stop()
+        await thiefServer.stop()
     }
 
-    @Test func urlSessionTransportDoesNotFollowRedirects() async throws {
-        let received = Received()
-        let thief = Router()
-        thief.post("steal") { request, _ -> String in
-            var body = try await request.body.collect(upTo: 1 << 16)
-            received.bodies.withLock { $0.append(body.readString(length: body.readableBytes) ?? "") }
-            return "{}"
-        }
-        thief.get("steal") { request, _ -> String in
-            received.authorizations.withLock { $0.append(request.headers[.authorization] ?? "") }
-            return "{}"
-        }
-        let thiefServer = try await PlainServer.start(thief)
-        defer { Task { await thiefServer.stop() } }
-        let redirector = Router()
-        let location = "http://127.0.0.1:\(thiefServer.port)/steal"
-        redirector.post("token") { _, _ in Response(status: .temporaryRedirect, headers: [.location: location]) }
-        redirector.get("secret") { _, _ in Response(status: .found, headers: [.location: location]) }
-        let redirectorServer = try await PlainServer.start(redirector)
-        defer { Task { await redirectorServer.stop() } }
-
-        let transport = URLSessionTransport(requestTimeout: .seconds(10))
+    /// Sends a token-style POST carrying a client secret and a GET carrying a bearer token to the redirector.
+    static func sendSecrets(with transport: some HTTPTransport, port: Int) async throws -> (post: Int, get: Int) {
         let post = try await transport.send(
-            HTTPRequest(method: .post, targetURL: URL(string: "http://127.0.0.1:\(redirectorServer.port)/token")!,
+            HTTPRequest(method: .post, targetURL: URL(string: "http://127.0.0.1:\(port)/token")!,
                         headerFields: [.contentType: "application/x-www-form-urlencoded"]),
             body: Data("client_secret=hunter2-secret".utf8)
         )
-        #expect(post.statusCode == 307)
         let get = try await transport.send(
-            HTTPRequest(method: .get, targetURL: URL(string: "http://127.0.0.1:\(redirectorServer.port)/secret")!,
+            HTTPRequest(method: .get, targetURL: URL(string: "http://127.0.0.1:\(port)/secret")!,
                         headerFields: [.authorization: "Bearer token-value"]),
             body: nil
         )
-        #expect(get.statusCode == 302)
-        #expect(received.bodies.withLock { $0 }.isEmpty)
-        #expect(received.authorizations.withLock { $0 }.isEmpty)
+        return (post.statusCode, get.statusCode)
+    }
+
+    @Test(arguments: [307, 308, 302])
+    func sharedTransportDoesNotFollowRedirects(status: Int) async throws {
+        try await Self.withRedirectTrap(postStatus: status, getStatus: status) { port, received in
+            for transport in [AsyncHTTPClientTransport.shared, .sharedClient(requestTimeout: .seconds(10))] {
+                let (post, get) = try await Self.sendSecrets(with: transport, port: port)
+                #expect(post == status, "the redirect is returned, not followed")
+                #expect(get == status)
+            }
+            #expect(received.bodies.withLock { $0 }.isEmpty, "the secret body never reaches the redirect target")
+            #expect(received.authorizations.withLock { $0 }.isEmpty, "nothing reaches the redirect target")
+        }
+    }
+
+    @Test func urlSessionTransportDoesNotFollowRedirects() async throws {
+        try await Self.withRedirectTrap(postStatus: 307, getStatus: 302) { port, received in
+            let (post, get) = try await Self.sendSecrets(with: URLSessionTransport(requestTimeout: .seconds(10)), port: port)
+            #expect(post == 307)
+            #expect(get == 302)
+            #expect(received.bodies.withLock { $0 }.isEmpty)
+            #expect(received.authorizations.withLock { $0 }.isEmpty)
+        }
     }
 }
