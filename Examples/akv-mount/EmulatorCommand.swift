@@ -16,7 +16,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         discussion: """
             Prints the endpoints, the CA file and the variables to export. Each vault listens on its own port: give \
             clients its URL (AKV_EMULATOR_VAULT_URL_<NAME>) as the vault URL, trust SSL_CERT_FILE, and turn \
-            challenge-resource verification off (the vault is not a *.vault.azure.net host). Without --seed the \
+            challenge-resource verification off (the vault is a loopback address, not a Key Vault host name). Without --seed the \
             built-in sample is used (vault sample-kv, the identities of the three AKS scenarios and a service principal).
             """
     )

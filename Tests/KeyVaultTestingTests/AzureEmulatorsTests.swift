@@ -32,7 +32,7 @@ struct AzureEmulatorsTests {
     ) async throws -> String? {
         let form = [
             "grant_type=client_credentials", "client_id=\(clientID)", "client_secret=\(secret)",
-            "scope=https%3A%2F%2Fvault.azure.net%2F.default",
+            "scope=https%3A%2F%2Fvault.azure.net%2F.default", // the scope, sent to the loopback Entra emulator
         ].joined(separator: "&")
         let response = try await send(
             transport, .post, emulators.entra.tokenEndpoint(tenantID: tenant),

@@ -323,7 +323,7 @@ struct KeyVaultClientTests {
         let short = #expect(throws: KeyVaultError.self) { try KeyVaultClient.vaultURL(vaultName: "ab", dnsSuffix: "vault.azure.net") }
         #expect(short?.message == #"Invalid vault name: "ab", must be between 3 and 24 chars"#)
         let long = #expect(throws: KeyVaultError.self) {
-            try KeyVaultClient.vaultURL(vaultName: String(repeating: "a", count: 25), dnsSuffix: "vault.azure.net")
+            try KeyVaultClient.vaultURL(vaultName: String(repeating: "a", count: 25), dnsSuffix: "vault.azure.net") // builds a URL only
         }
         #expect(long?.code == .invalidVaultName)
         let bad = #expect(throws: KeyVaultError.self) { try KeyVaultClient.vaultURL(vaultName: "kv_test", dnsSuffix: "vault.azure.net") }

@@ -90,7 +90,7 @@ import X509
             headers[.contentType] = "application/x-www-form-urlencoded"
             let response = try await transport.send(
                 HTTPRequest(method: .post, targetURL: entra.tokenEndpoint(tenantID: Self.tenant), headerFields: headers),
-                body: Data("grant_type=client_credentials&client_id=app&client_secret=wrong&scope=https%3A%2F%2Fvault.azure.net%2F.default".utf8)
+                body: Data("grant_type=client_credentials&client_id=app&client_secret=wrong&scope=https%3A%2F%2Fvault.azure.net%2F.default".utf8) // to the loopback emulator
             )
             #expect(response.statusCode == 401)
             let body = try json(response)

@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func builtInCloudsGiveTheirSuffixes() throws {
-        for (name, suffix) in [("", "vault.azure.net"), ("AzureChinaCloud", "vault.azure.cn"), ("azureusgovernmentcloud", "vault.usgovcloudapi.net")] {
+        for (name, suffix) in [("", "vault.azure.net"), ("AzureChinaCloud", "vault.azure.cn"), ("azureusgovernmentcloud", "vault.usgovcloudapi.net")] { // suffixes: URLs are built, never requested
             let cloud = try CloudResolver.resolve(name: name, environmentFile: nil)
             let url = try VaultURLResolver.url(for: "kv-test", cloud: cloud, configuration: ProviderConfiguration())
             #expect(url.absoluteString == "https://kv-test.\(suffix)/")
