@@ -19,8 +19,11 @@ let package = Package(
         .library(name: "KeyVaultCore", targets: ["KeyVaultCore"]),
         .library(name: "MountWriter", targets: ["MountWriter"]),
         .library(name: "SecretsStoreProvider", targets: ["SecretsStoreProvider"]),
+        .library(name: "CSIProvider", targets: ["CSIProvider"]),
         .library(name: "KeyVaultTesting", targets: ["KeyVaultTesting"]),
         .executable(name: "akv-mount", targets: ["akv-mount"]),
+        .executable(name: "akv-csi-provider", targets: ["akv-csi-provider"]),
+        .executable(name: "akv-emulator", targets: ["akv-emulator"]),
         .executable(name: "mountwriter-bench", targets: ["mountwriter-bench"]),
     ],
     dependencies: [
@@ -36,6 +39,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.10.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.1.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -106,6 +114,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CSIProvider",
+            dependencies: [
+                "AzureCore",
+                "IdentityProviders",
+                "KeyVaultCore",
+                "SecretsStoreProvider",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Generated/README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "KeyVaultTesting",
             dependencies: [
                 "AzureCore",
@@ -127,20 +154,61 @@ let package = Package(
 
         // MARK: Executables (Examples/)
 
+        // Shared by the command-line tools: inputs, provider configuration from flags and environment, signals.
+        // Never links KeyVaultTesting.
+        .target(
+            name: "CommandSupport",
+            dependencies: [
+                "AzureCore",
+                "MountWriter",
+                "SecretsStoreProvider",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/CommandSupport",
+            swiftSettings: swiftSettings
+        ),
+        // Production executables: neither links KeyVaultTesting.
         .executableTarget(
             name: "akv-mount",
             dependencies: [
+                "CommandSupport",
                 "AzureCore",
-                "IdentityProviders",
-                "KeyVaultCore",
                 "MountWriter",
+                "SecretsStoreProvider",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/akv-mount",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "akv-csi-provider",
+            dependencies: [
+                "CommandSupport",
+                "CSIProvider",
+                "AzureCore",
+                "SecretsStoreProvider",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/akv-csi-provider",
+            swiftSettings: swiftSettings
+        ),
+        // The emulators as a process of their own (`serve`) and the demo against them.
+        .executableTarget(
+            name: "akv-emulator",
+            dependencies: [
+                "CommandSupport",
+                "AzureCore",
                 "SecretsStoreProvider",
                 "KeyVaultTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            path: "Examples/akv-mount",
+            path: "Examples/akv-emulator",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -182,6 +250,19 @@ let package = Package(
         .testTarget(
             name: "SecretsStoreProviderTests",
             dependencies: ["SecretsStoreProvider", "KeyVaultTesting", "IdentityProviders", "KeyVaultCore", "MountWriter", "AzureCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CSIProviderTests",
+            dependencies: [
+                "CSIProvider", "SecretsStoreProvider", "KeyVaultTesting", "AzureCore", "KeyVaultCore", "IdentityProviders",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

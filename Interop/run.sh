@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Interoperability check: the official Azure SDK for Python (from PyPI, unmodified) against the emulators.
+# Interoperability checks, with clients installed from PyPI:
+#   1. the official Azure SDK for Python (unmodified) against the emulators (check_emulator.py);
+#   2. a Python gRPC client (grpcio, stubs generated at run time from Protos/) against akv-csi-provider on its Unix
+#      socket, checked against what the SDK reads (csi_check.py).
 #
-# Usage: Interop/run.sh [path/to/akv-mount]
-#   Without an argument the akv-mount executable is built with `swift build --product akv-mount`.
+# Usage: Interop/run.sh [BIN_DIR]
+#   BIN_DIR holds akv-emulator and akv-csi-provider; without it they are built with `swift build`.
 # Environment:
 #   INTEROP_VENV   where the Python virtual environment lives (default: /tmp/akv-interop-venv; reused if present)
 #   INTEROP_TIMEOUT seconds to wait for the emulator to be ready (default 180)
@@ -14,25 +17,32 @@ venv="${INTEROP_VENV:-/tmp/akv-interop-venv}"
 timeout="${INTEROP_TIMEOUT:-180}"
 
 if [[ $# -ge 1 ]]; then
-    binary="$1"
+    bin="$1"
 else
-    (cd "$root" && swift build --product akv-mount)
-    binary="$root/.build/debug/akv-mount"
+    (cd "$root" && swift build --product akv-emulator && swift build --product akv-csi-provider)
+    bin="$root/.build/debug"
 fi
-[[ -x "$binary" ]] || { echo "interop: no executable at $binary" >&2; exit 2; }
+for tool in akv-emulator akv-csi-provider; do
+    [[ -x "$bin/$tool" ]] || { echo "interop: no executable at $bin/$tool" >&2; exit 2; }
+done
 
 if [[ ! -x "$venv/bin/python" ]]; then
     python3 -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    azure-identity azure-keyvault-secrets azure-keyvault-keys azure-keyvault-certificates cryptography
-"$venv/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -Ei '^(azure-|msal |cryptography)' || true
+    azure-identity azure-keyvault-secrets azure-keyvault-keys azure-keyvault-certificates cryptography grpcio grpcio-tools
+"$venv/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -Ei '^(azure-|msal |cryptography|grpcio)' || true
 
 work="$(mktemp -d)"
 env_file="$work/emulator.env"
 log_file="$work/emulator.log"
 emulator_pid=""
+provider_pid=""
 cleanup() {
+    if [[ -n "$provider_pid" ]] && kill -0 "$provider_pid" 2>/dev/null; then
+        kill -TERM "$provider_pid" 2>/dev/null || true
+        wait "$provider_pid" 2>/dev/null || true
+    fi
     if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
         kill -TERM "$emulator_pid" 2>/dev/null || true
         for _ in $(seq 1 50); do kill -0 "$emulator_pid" 2>/dev/null || break; sleep 0.1; done
@@ -43,7 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$binary" emulator --seed "$here/seed.json" --env-file "$env_file" >"$log_file" 2>&1 &
+"$bin/akv-emulator" serve --seed "$here/seed.json" --env-file "$env_file" >"$log_file" 2>&1 &
 emulator_pid=$!
 
 deadline=$((SECONDS + timeout))
@@ -69,5 +79,29 @@ REQUESTS_CA_BUNDLE="$ca_file" SSL_CERT_FILE="$ca_file" NO_PROXY="127.0.0.1,local
 if [[ $status -ne 0 ]]; then
     echo "interop: FAILED (exit $status); emulator log:" >&2
     tail -n 50 "$log_file" >&2
+    exit $status
+fi
+
+echo "== akv-csi-provider against a Python gRPC client"
+socket="$work/azure.sock"
+provider_log="$work/provider.log"
+set -a; . "$env_file"; set +a
+vault_name="$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["vaults"][0]["name"])' "$here/seed.json")"
+"$bin/akv-csi-provider" --endpoint="unix://$socket" --healthz-port=0 --healthz-address=127.0.0.1 \
+    --vault-url "$vault_name=$AKV_EMULATOR_VAULT_URL" \
+    >"$provider_log" 2>&1 &
+provider_pid=$!
+for _ in $(seq 1 200); do [[ -S "$socket" ]] && break; sleep 0.05; done
+NO_PROXY="127.0.0.1,localhost" no_proxy="127.0.0.1,localhost" \
+    "$venv/bin/python" "$here/csi_check.py" "$env_file" "$here/seed.json" "$socket" "$root/Protos" || status=$?
+kill -TERM "$provider_pid" 2>/dev/null || true
+wait "$provider_pid" 2>/dev/null || provider_status=$?
+if [[ $status -ne 0 ]]; then
+    echo "interop: CSI check FAILED (exit $status); provider log:" >&2
+    tail -n 50 "$provider_log" >&2
+fi
+if grep -q "$AZURE_CLIENT_SECRET" "$provider_log"; then
+    echo "interop: the provider log holds the client secret" >&2
+    status=1
 fi
 exit $status

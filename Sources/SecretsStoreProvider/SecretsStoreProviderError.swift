@@ -3,6 +3,11 @@
 /// ``message`` keeps the Go provider's wording where users search for it (for example
 /// `keyvaultName is not provided` or `failed to parse usePodIdentity flag, error: ...`), so existing runbooks
 /// still match. An error never contains a secret value, a token or a client secret.
+///
+/// When a lower layer failed, ``underlying`` keeps its error as a typed value (a `KeyVaultCore.KeyVaultError`, an
+/// `IdentityProviders.IdentityError`, an `AzureCore.AzureCoreError`, a `KeyVaultCore.ConversionError`), so a
+/// caller can tell a 403 from a 404 from an unreachable endpoint without parsing ``message``. Two errors are equal
+/// when their code, message and object index are equal; the underlying error does not take part.
 public struct SecretsStoreProviderError: Error, Sendable, Hashable {
     /// The kind of failure.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -45,16 +50,32 @@ public struct SecretsStoreProviderError: Error, Sendable, Hashable {
     public var message: String
     /// The index of the offending entry in `objects`, when one is at fault.
     public var objectIndex: Int?
+    /// The lower-layer error that caused this one, when there was one.
+    public var underlying: (any Error & Sendable)?
 
     /// Creates an error.
     /// - Parameters:
     ///   - code: The kind of failure.
     ///   - message: The message shown to the user.
     ///   - objectIndex: The offending entry of `objects`, if any.
-    public init(_ code: Code, _ message: String, objectIndex: Int? = nil) {
+    ///   - underlying: The lower-layer error that caused it, if any.
+    public init(_ code: Code, _ message: String, objectIndex: Int? = nil, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.objectIndex = objectIndex
+        self.underlying = underlying
+    }
+
+    /// Equal code, message and object index.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.objectIndex == rhs.objectIndex
+    }
+
+    /// Hashes the code, message and object index.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
+        hasher.combine(objectIndex)
     }
 }
 

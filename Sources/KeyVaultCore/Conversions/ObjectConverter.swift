@@ -28,6 +28,8 @@ public enum ObjectConverter {
     ///   - normalizePEMCertificates: When `true`, an `application/x-pem-file` secret is rewritten like a PKCS#12
     ///     one (PKCS#8 key, chain ordered leaf -> root, Go PEM layout) instead of being kept verbatim (the Go
     ///     provider's behaviour, and the default).
+    ///   - constructPEMChain: When `true` (the default, as the Go provider's `--construct-pem-chain`), the
+    ///     certificates of a PKCS#12 secret are ordered leaf -> root; when `false` they keep the file's bag order.
     ///   - logger: Receives the incomplete-chain warning.
     /// - Returns: The file content.
     /// - Throws: ``ConversionError``; texts follow the Go provider (`secret value is nil`, `secret id is nil`,
@@ -37,6 +39,7 @@ public enum ObjectConverter {
         format: ObjectFormat = .pem,
         encoding: ObjectEncoding = .utf8,
         normalizePEMCertificates: Bool = false,
+        constructPEMChain: Bool = true,
         logger: Logger
     ) throws -> [UInt8] {
         guard let value = secret.value else {
@@ -49,7 +52,7 @@ public enum ObjectConverter {
         if let kid = secret.kid, !kid.isEmpty {
             content = try certificateSecretContent(
                 value: value, contentType: secret.contentType, format: format,
-                normalizePEM: normalizePEMCertificates, logger: logger
+                normalizePEM: normalizePEMCertificates, constructPEMChain: constructPEMChain, logger: logger
             )
         } else {
             content = value
@@ -92,10 +95,13 @@ public enum ObjectConverter {
     /// - Parameters:
     ///   - pfx: The PKCS#12 bytes (binary).
     ///   - password: Its password (Key Vault uses the empty password).
+    ///   - constructPEMChain: Order the certificates leaf -> root (default); `false` keeps the bag order.
     ///   - logger: Receives the incomplete-chain warning.
     /// - Returns: The PEM text.
     /// - Throws: ``ConversionError``; a file without a private key is ``ConversionError/Code/unsupportedConversion``.
-    public static func pem(fromPKCS12 pfx: [UInt8], password: String = "", logger: Logger) throws -> String {
+    public static func pem(
+        fromPKCS12 pfx: [UInt8], password: String = "", constructPEMChain: Bool = true, logger: Logger
+    ) throws -> String {
         let bundle = try PKCS12Bundle.parse(pfx, password: password)
         guard let key = bundle.privateKeyPKCS8DER else {
             throw ConversionError(
@@ -103,7 +109,8 @@ public enum ObjectConverter {
                 reason: "the PKCS#12 file holds \(bundle.certificatesDER.count) certificate(s) but no private key"
             )
         }
-        let chain = try CertificateChainOrderer.order(bundle.certificatesDER, logger: logger)
+        let chain = constructPEMChain
+            ? try CertificateChainOrderer.order(bundle.certificatesDER, logger: logger) : bundle.certificatesDER
         let certificates = chain.map { PEMBlock(type: "CERTIFICATE", bytes: $0) }
         return PEMBlock.encode([PEMBlock(type: "PRIVATE KEY", bytes: key)] + certificates)
     }
@@ -127,7 +134,7 @@ public enum ObjectConverter {
     /// Splits PEM content into the certificates and the rest, as the Go provider's `splitCertAndKey` does for
     /// `--write-cert-and-key-in-separate-files` (`CERTIFICATE` blocks to `.crt`, every other block to `.key`),
     /// re-encoded in the Go PEM layout.
-    /// - Parameter content: PEM content (the output of ``convert(secret:format:encoding:normalizePEMCertificates:logger:)``).
+    /// - Parameter content: PEM content (the output of ``convert(secret:format:encoding:normalizePEMCertificates:constructPEMChain:logger:)``).
     /// - Returns: The certificate blocks and the other blocks, each as PEM text bytes.
     /// - Throws: ``ConversionError`` with ``ConversionError/Code/invalidPEM``.
     public static func splitCertificatesAndKey(_ content: [UInt8]) throws -> (certificates: [UInt8], key: [UInt8]) {
@@ -140,7 +147,8 @@ public enum ObjectConverter {
     // MARK: - Certificate-backed secrets
 
     private static func certificateSecretContent(
-        value: String, contentType: String?, format: ObjectFormat, normalizePEM: Bool, logger: Logger
+        value: String, contentType: String?, format: ObjectFormat, normalizePEM: Bool, constructPEMChain: Bool,
+        logger: Logger
     ) throws -> String {
         guard let contentType, !contentType.isEmpty else {
             throw ConversionError(
@@ -152,7 +160,7 @@ public enum ObjectConverter {
         case pkcs12ContentType:
             if format == .pfx { return value }
             let pfx = try Base64Text.decodeStrict(value)
-            return try pem(fromPKCS12: pfx, logger: logger)
+            return try pem(fromPKCS12: pfx, constructPEMChain: constructPEMChain, logger: logger)
         case pemContentType:
             switch format {
             case .pfx:

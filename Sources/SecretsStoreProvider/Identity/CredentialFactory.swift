@@ -44,7 +44,7 @@ enum CredentialFactory {
             }
         } catch {
             throw SecretsStoreProviderError(
-                .invalidIdentity, "failed to get credentials for \(identity): \(error)"
+                .invalidIdentity, "failed to get credentials for \(identity): \(error)", underlying: error
             )
         }
     }

@@ -8,6 +8,7 @@ import Logging
 struct KeyVaultClientReader: KeyVaultObjectReader {
     let client: KeyVaultClient
     let vaultName: String
+    let constructPEMChain: Bool
     let logger: Logger
 
     init(vaultURL: URL, vaultName: String, credential: any TokenCredential, configuration: ProviderConfiguration) throws(SecretsStoreProviderError) {
@@ -19,15 +20,17 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
                 credential: credential,
                 transport: transport,
                 options: .init(
-                    verifyChallengeResource: configuration.verifyChallengeResource,
+                    // Switching verification off is honoured for loopback vaults (emulators) only.
+                    verifyChallengeResource: configuration.verifyChallengeResource || !LoopbackAddress.isLoopback(host),
                     allowInsecureLoopbackHTTP: LoopbackAddress.isLoopback(host)
                 ),
                 logger: configuration.logger
             )
         } catch {
-            throw SecretsStoreProviderError(.invalidParameter, "failed to get keyvault client: \(error)")
+            throw SecretsStoreProviderError(.invalidParameter, "failed to get keyvault client: \(error)", underlying: error)
         }
         self.vaultName = vaultName
+        self.constructPEMChain = configuration.constructPEMChain
         self.logger = configuration.logger
     }
 
@@ -41,10 +44,14 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
                     secret: bundle,
                     format: object.wantsPFX ? .pfx : .pem,
                     encoding: ObjectEncoding(rawValue: object.encoding.rawValue) ?? .utf8,
+                    constructPEMChain: constructPEMChain,
                     logger: logger
                 )
             }
-            return KeyVaultObjectContent(contents: bytes, version: bundle.version ?? version ?? "")
+            let certificateBacked = bundle.kid.map { !$0.isEmpty } ?? false
+            return KeyVaultObjectContent(
+                contents: bytes, version: bundle.version ?? version ?? "", isCertificatePEM: certificateBacked && !object.wantsPFX
+            )
         case .key:
             let bundle = try await client.getKey(name: name, version: version)
             let bytes = try convert(object, version: version) { try ObjectConverter.convert(key: bundle) }
@@ -80,7 +87,8 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
             throw SecretsStoreProviderError(
                 .conversionFailed,
                 "failed to get objectType:\(object.source.objectType), objectName:\(object.source.objectName), objectVersion:\(version ?? ""): \(error)",
-                objectIndex: object.index
+                objectIndex: object.index,
+                underlying: error
             )
         }
     }

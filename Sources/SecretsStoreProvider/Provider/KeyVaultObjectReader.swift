@@ -23,11 +23,19 @@ public struct KeyVaultObjectContent: Sendable, Hashable {
     public var contents: [UInt8]
     /// The Key Vault version ID the contents came from.
     public var version: String
+    /// Whether the contents are a certificate-backed secret's PEM (private key and certificates), which
+    /// `writeCertAndKeyInSeparateFiles` also splits into `<name>.crt` and `<name>.key`.
+    public var isCertificatePEM: Bool
 
     /// Creates a content record.
-    public init(contents: [UInt8], version: String) {
+    /// - Parameters:
+    ///   - contents: The bytes to write.
+    ///   - version: The Key Vault version ID.
+    ///   - isCertificatePEM: Whether the contents are a certificate-backed secret's PEM.
+    public init(contents: [UInt8], version: String, isCertificatePEM: Bool = false) {
         self.contents = contents
         self.version = version
+        self.isCertificatePEM = isCertificatePEM
     }
 }
 

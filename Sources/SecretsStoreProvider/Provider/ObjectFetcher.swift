@@ -1,3 +1,4 @@
+import KeyVaultCore
 import Logging
 
 /// Fetches every object of a mount through a ``KeyVaultObjectReader``: concurrently with a bound, resolving
@@ -8,6 +9,7 @@ struct ObjectFetcher: Sendable {
     var maxConcurrentRequests: Int
     var pinnedCache: PinnedVersionCache?
     var vaultName: String
+    var writeCertAndKeyInSeparateFiles: Bool = false
     var logger: Logger
 
     /// One unit of work: a file path fetched from one (object, version).
@@ -57,8 +59,36 @@ struct ObjectFetcher: Sendable {
         results.sort { $0.0.order < $1.0.order }
         var files: [MountedFile] = []
         var versions: [String: String] = [:]
+        var paths: Set<String> = []
         for (job, content) in results {
-            files.append(MountedFile(path: job.path, mode: job.object.fileMode ?? defaultMode, contents: content.contents))
+            let mode = job.object.fileMode ?? defaultMode
+            var produced: [MountedFile] = []
+            if writeCertAndKeyInSeparateFiles, content.isCertificatePEM {
+                // The Go provider's order: `<file>.crt`, `<file>.key`, then `<file>`.
+                let split: (certificates: [UInt8], key: [UInt8])
+                do {
+                    split = try ObjectConverter.splitCertificatesAndKey(content.contents)
+                } catch {
+                    throw SecretsStoreProviderError(
+                        .conversionFailed,
+                        "failed to split objectName:\(job.object.source.objectName) into certificate and key files: \(error)",
+                        objectIndex: job.object.index, underlying: error
+                    )
+                }
+                produced.append(MountedFile(path: job.path + ".crt", mode: mode, contents: split.certificates))
+                produced.append(MountedFile(path: job.path + ".key", mode: mode, contents: split.key))
+            }
+            produced.append(MountedFile(path: job.path, mode: mode, contents: content.contents))
+            for file in produced {
+                guard paths.insert(file.path).inserted else {
+                    throw SecretsStoreProviderError(
+                        .duplicateFile,
+                        "objects[\(job.object.index)] (objectName:\(job.object.source.objectName)) writes \(file.path), which another object also writes",
+                        objectIndex: job.object.index
+                    )
+                }
+            }
+            files.append(contentsOf: produced)
             versions[job.object.versionID(historyIndex: job.historyIndex)] = content.version
         }
         return MountResult(files: files, objectVersions: versions)
@@ -79,7 +109,8 @@ struct ObjectFetcher: Sendable {
             throw SecretsStoreProviderError(
                 .fetchFailed,
                 "failed to get objectType:\(job.object.source.objectType), objectName:\(job.object.source.objectName), objectVersion:\(job.version ?? ""): \(error)",
-                objectIndex: job.object.index
+                objectIndex: job.object.index,
+                underlying: error
             )
         }
         if job.version != nil { await pinnedCache?.store(content, for: key) }
@@ -96,7 +127,8 @@ struct ObjectFetcher: Sendable {
             throw SecretsStoreProviderError(
                 .fetchFailed,
                 "failed to list versions of objectType:\(object.source.objectType), objectName:\(object.source.objectName): \(error) (objectVersionHistory needs the list permission)",
-                objectIndex: object.index
+                objectIndex: object.index,
+                underlying: error
             )
         }
         let selected = try VersionHistory.select(

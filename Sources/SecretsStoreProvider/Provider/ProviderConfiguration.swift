@@ -18,12 +18,20 @@ public struct ProviderConfiguration: Sendable {
     /// Vault URLs by vault name, overriding `https://<name>.<cloud DNS suffix>/` (for emulators and private
     /// endpoints with custom DNS).
     public var vaultURLs: [String: URL]
-    /// Whether a Key Vault challenge's resource must match the vault's domain before a token is sent. Turn it off
-    /// only for an emulator on loopback.
+    /// Whether a Key Vault challenge's resource must match the vault's domain before a token is sent. `false` is
+    /// honoured only for vaults on a loopback address (an emulator): a vault anywhere else is always verified.
     public var verifyChallengeResource: Bool
     /// How many Key Vault requests one mount keeps in flight. Over HTTP/1.1 the transport's connection pool bounds
     /// it too: give the transport at least this many connections per host (the default transport allows 8).
     public var maxConcurrentRequests: Int
+    /// Whether the certificates of a PKCS#12 certificate-backed secret are ordered leaf -> intermediates -> root
+    /// (the Go provider's `--construct-pem-chain`, default true). `false` keeps the order of the file's bags.
+    public var constructPEMChain: Bool
+    /// Whether a certificate-backed secret written as PEM also gives `<file>.crt` (its certificates) and
+    /// `<file>.key` (its private key), before `<file>` itself (the Go provider's
+    /// `--write-cert-and-key-in-separate-files`, default false). A secret written with `objectFormat: pfx` gives no
+    /// such files (the Go provider writes them empty, its issue #1277).
+    public var writeCertAndKeyInSeparateFiles: Bool
     /// Options of the atomic writer (fsync, path policy).
     public var writerOptions: AtomicDirectoryWriter.Options
     /// The logger. Secret values, tokens and client secrets never reach it.
@@ -38,6 +46,8 @@ public struct ProviderConfiguration: Sendable {
     ///   - vaultURLs: Vault URL overrides by vault name.
     ///   - verifyChallengeResource: Whether to verify the challenge resource (default true).
     ///   - maxConcurrentRequests: Requests in flight per mount (default 8).
+    ///   - constructPEMChain: Order PKCS#12 chains leaf -> root (default true).
+    ///   - writeCertAndKeyInSeparateFiles: Also write `.crt` and `.key` files for certificate-backed secrets.
     ///   - writerOptions: Atomic writer options.
     ///   - logger: The logger.
     public init(
@@ -48,6 +58,8 @@ public struct ProviderConfiguration: Sendable {
         vaultURLs: [String: URL] = [:],
         verifyChallengeResource: Bool = true,
         maxConcurrentRequests: Int = 8,
+        constructPEMChain: Bool = true,
+        writeCertAndKeyInSeparateFiles: Bool = false,
         writerOptions: AtomicDirectoryWriter.Options = .init(),
         logger: Logger = Logger(label: "secrets-store-provider")
     ) {
@@ -58,6 +70,8 @@ public struct ProviderConfiguration: Sendable {
         self.vaultURLs = vaultURLs
         self.verifyChallengeResource = verifyChallengeResource
         self.maxConcurrentRequests = maxConcurrentRequests
+        self.constructPEMChain = constructPEMChain
+        self.writeCertAndKeyInSeparateFiles = writeCertAndKeyInSeparateFiles
         self.writerOptions = writerOptions
         self.logger = logger
     }

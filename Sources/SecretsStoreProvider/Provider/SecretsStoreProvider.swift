@@ -73,6 +73,7 @@ public actor SecretsStoreProvider {
             maxConcurrentRequests: configuration.maxConcurrentRequests,
             pinnedCache: pinnedCache,
             vaultName: parameters.keyvaultName,
+            writeCertAndKeyInSeparateFiles: configuration.writeCertAndKeyInSeparateFiles,
             logger: logger
         )
         do {
@@ -89,7 +90,7 @@ public actor SecretsStoreProvider {
         } catch is CancellationError {
             throw SecretsStoreProviderError(.cancelled, "the mount was cancelled")
         } catch {
-            throw SecretsStoreProviderError(.fetchFailed, "\(error)")
+            throw SecretsStoreProviderError(.fetchFailed, "\(error)", underlying: error)
         }
     }
 

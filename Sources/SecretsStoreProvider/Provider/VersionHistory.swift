@@ -1,3 +1,4 @@
+import KeyVaultCore
 import Foundation
 
 /// The `objectVersionHistory` rule: enabled versions sorted newest first, starting at `objectVersion` (or the
@@ -26,7 +27,11 @@ enum VersionHistory {
                 throw SecretsStoreProviderError(
                     .fetchFailed,
                     "failed to get objectType:\(object.source.objectType), objectName:\(object.source.objectName), objectVersion:\(start): the version is not among the \(enabled.count) enabled versions of the object",
-                    objectIndex: object.index
+                    objectIndex: object.index,
+                    underlying: KeyVaultError(
+                        code: .notFound, vault: "", objectName: object.source.objectName, objectVersion: start,
+                        message: "the version is not among the enabled versions of the object"
+                    )
                 )
             }
             startIndex = found
@@ -35,7 +40,10 @@ enum VersionHistory {
             throw SecretsStoreProviderError(
                 .fetchFailed,
                 "failed to get objectType:\(object.source.objectType), objectName:\(object.source.objectName): the object has no enabled version",
-                objectIndex: object.index
+                objectIndex: object.index,
+                underlying: KeyVaultError(
+                    code: .notFound, vault: "", objectName: object.source.objectName, message: "the object has no enabled version"
+                )
             )
         }
         return enabled[startIndex...].prefix(count).map(\.version)

@@ -1,3 +1,4 @@
+import CommandSupport
 import ArgumentParser
 import AzureCore
 import Foundation
@@ -6,7 +7,7 @@ import Logging
 import MountWriter
 import SecretsStoreProvider
 
-/// `akv-mount demo`: the whole flow against the built-in emulators.
+/// `akv-emulator demo`: the whole flow against the built-in emulators.
 ///
 /// Starts Entra ID, IMDS, an OIDC issuer and Key Vault on loopback HTTPS with the sample seed, mounts the user's
 /// three `SecretProviderClass`es (Service Connector with the add-on identity, workload identity, user-assigned
@@ -42,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
             await emulators.stop()
         } catch {
             await emulators.stop()
-            CommandSupport.standardError("akv-mount demo: \(CommandSupport.message(of: error))")
+            CommandSupport.standardError("akv-emulator demo: \(CommandSupport.message(of: error))")
             throw ExitCode.failure
         }
     }

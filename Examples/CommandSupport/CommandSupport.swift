@@ -7,20 +7,20 @@ import SecretsStoreProvider
 import Glibc
 #endif
 
-/// Helpers shared by the subcommands: reading inputs, building the provider configuration, printing summaries
-/// (names, modes and sizes, never contents), signals.
-enum CommandSupport {
-    static func standardError(_ line: String) {
+/// Helpers shared by the command-line tools (`akv-mount`, `akv-emulator`, `akv-csi-provider`): reading inputs,
+/// building the provider configuration, printing summaries (names, modes and sizes, never contents), signals.
+public enum CommandSupport {
+    public static func standardError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     /// The user-facing text of an error: the provider's message, or the error's description.
-    static func message(of error: any Error) -> String {
+    public static func message(of error: any Error) -> String {
         if let error = error as? SecretsStoreProviderError { return error.message }
         return String(describing: error)
     }
 
-    static func readData(_ path: String, what: String) throws -> Data {
+    public static func readData(_ path: String, what: String) throws -> Data {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
@@ -28,14 +28,14 @@ enum CommandSupport {
         }
     }
 
-    static func readText(_ path: String, what: String) throws -> String {
+    public static func readText(_ path: String, what: String) throws -> String {
         String(decoding: try readData(path, what: what), as: UTF8.self)
     }
 
     /// Builds the provider configuration: AsyncHTTPClient transport with extra trust roots (`--ca-bundle` or
     /// `SSL_CERT_FILE`), proxies from the environment, endpoint overrides from the standard variables. The caller
     /// shuts the returned transport down when done.
-    static func providerConfiguration(
+    public static func providerConfiguration(
         environment: [String: String],
         caBundle: String?,
         vaultURLs: [String],
@@ -70,7 +70,7 @@ enum CommandSupport {
     }
 
     /// Parses `30s`, `2m`, `1h`, `500ms` or a plain number of seconds: finite, positive, at most 30 days.
-    static func parseDuration(_ text: String) -> Duration? {
+    public static func parseDuration(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         var seconds: Double?
         for (suffix, factor) in units where text.hasSuffix(suffix) {
@@ -83,7 +83,7 @@ enum CommandSupport {
     }
 
     /// Prints what a mount wrote: one line per file with its mode and size, and the object versions.
-    static func printSummary(_ outcome: MountOutcome, target: String) {
+    public static func printSummary(_ outcome: MountOutcome, target: String) {
         let write = outcome.write
         let state = write.changed ? "updated" : "unchanged"
         print("\(target): \(outcome.result.files.count) files, \(state) (data \(write.dataDirectory))")
@@ -98,14 +98,14 @@ enum CommandSupport {
     }
 
     /// Runs `body` until it returns or SIGINT/SIGTERM arrives, which cancels it cleanly.
-    static func untilInterrupted(_ body: @escaping @Sendable () async throws -> Void) async throws {
+    public static func untilInterrupted(program: String = "akv-mount", _ body: @escaping @Sendable () async throws -> Void) async throws {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let task = Task { try await body() }
         let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                standardError("akv-mount: \(number == SIGINT ? "SIGINT" : "SIGTERM") received, stopping")
+                standardError("\(program): \(number == SIGINT ? "SIGINT" : "SIGTERM") received, stopping")
                 task.cancel()
             }
             source.resume()
@@ -121,7 +121,9 @@ enum CommandSupport {
 }
 
 /// A command-line error with a message for the user.
-struct CommandError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct CommandError: Error, CustomStringConvertible {
+    /// The message.
+    public var description: String
+    /// Creates an error with a message.
+    public init(_ description: String) { self.description = description }
 }

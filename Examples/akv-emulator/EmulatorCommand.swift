@@ -1,3 +1,4 @@
+import CommandSupport
 import ArgumentParser
 import Foundation
 import KeyVaultTesting
@@ -7,11 +8,11 @@ import Yams
 import Glibc
 #endif
 
-/// `akv-mount emulator`: the Entra ID, IMDS, OIDC issuer and Key Vault emulators on loopback HTTPS, seeded from a
+/// `akv-emulator serve`: the Entra ID, IMDS, OIDC issuer and Key Vault emulators on loopback HTTPS, seeded from a
 /// file or the built-in sample, until interrupted.
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "emulator",
+        commandName: "serve",
         abstract: "Run the Azure emulators (Entra ID, IMDS, OIDC issuer, Key Vault) on loopback HTTPS until interrupted.",
         discussion: """
             Prints the endpoints, the CA file and the variables to export. Each vault listens on its own port: give \
@@ -34,7 +35,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     var verbose = false
 
     func run() async throws {
-        var logger = Logger(label: "akv-mount.emulator", factory: { StreamLogHandler.standardError(label: $0) })
+        var logger = Logger(label: "akv-emulator", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = verbose ? .debug : .critical
         let (seedValue, seedDirectory) = try loadSeed()
         let state = stateDirectory.map { URL(fileURLWithPath: $0) }
@@ -48,7 +49,7 @@ struct EmulatorCommand: AsyncParsableCommand {
                 Self.say("environment written to \(envFile)")
             }
             Self.say("serving; stop with Ctrl-C (SIGINT) or SIGTERM")
-            try await CommandSupport.untilInterrupted {
+            try await CommandSupport.untilInterrupted(program: "akv-emulator") {
                 while true { try await Task.sleep(for: .seconds(3600)) }
             }
         } catch {
@@ -61,7 +62,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     private func shutdown(_ emulators: AzureEmulators) async {
         await emulators.stop()
         if let envFile { try? FileManager.default.removeItem(atPath: envFile) }
-        CommandSupport.standardError("akv-mount: emulators stopped")
+        CommandSupport.standardError("akv-emulator: emulators stopped")
     }
 
     private func loadSeed() throws -> (AzureEmulatorSeed, URL?) {
@@ -117,7 +118,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     }
 
     private func writeEnvironment(_ environment: [String: String], to path: String) throws {
-        var text = "# written by akv-mount emulator; removed when it stops\n"
+        var text = "# written by akv-emulator serve; removed when it stops\n"
         for key in environment.keys.sorted() {
             text += "\(key)=\(Self.quoted(environment[key] ?? ""))\n"
         }

@@ -1,0 +1,192 @@
+import Foundation
+import GRPCCore
+import Logging
+import SecretsStoreProvider
+import SwiftProtobuf
+
+/// The Secrets Store CSI driver's provider service (`v1alpha1.CSIDriverProvider`): `Version` and `Mount`.
+///
+/// `Mount` decodes the driver's inputs (``MountInputs``), validates and fetches with the same code as
+/// ``SecretsStoreProvider/SecretsStoreProvider`` (one provider, so credentials, tokens and challenges are shared
+/// across the pods of a node), and returns the files and object versions. It writes nothing: the driver writes the
+/// files into the pod's volume.
+///
+/// Failures come back as a gRPC status whose message is the Go provider's text and whose code fits the cause
+/// (``MountStatus``). Each call is logged with its pod, namespace, class, object count, code and duration; never a
+/// value, token or secret.
+public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleServiceProtocol {
+    /// Limits and behaviour of the service.
+    public struct Options: Sendable {
+        /// The longest a mount may take before it fails with `deadlineExceeded` (default 2 minutes).
+        public var mountTimeout: Duration
+        /// Responses larger than this are refused with `resourceExhausted` (default 4 MiB, the driver's default
+        /// `--max-call-recv-msg-size`).
+        public var maximumResponseBytes: Int
+        /// Responses larger than this are logged as a warning (default 1 MiB: Kubernetes Secret sync fails above it).
+        public var warningResponseBytes: Int
+
+        /// Creates options.
+        /// - Parameters:
+        ///   - mountTimeout: The deadline of one mount.
+        ///   - maximumResponseBytes: The largest response sent.
+        ///   - warningResponseBytes: The size above which a response is logged as a warning.
+        public init(
+            mountTimeout: Duration = .seconds(120),
+            maximumResponseBytes: Int = 4 * 1024 * 1024,
+            warningResponseBytes: Int = 1024 * 1024
+        ) {
+            self.mountTimeout = mountTimeout
+            self.maximumResponseBytes = maximumResponseBytes
+            self.warningResponseBytes = warningResponseBytes
+        }
+    }
+
+    /// The provider that validates and fetches.
+    public let provider: SecretsStoreProvider
+    /// The shutdown state shared with the server.
+    public let gate: ShutdownGate
+    /// Limits.
+    public let options: Options
+    /// The logger.
+    public let logger: Logger
+
+    /// Creates the service.
+    /// - Parameters:
+    ///   - provider: The provider (its configuration decides endpoints, trust and conversions).
+    ///   - gate: The shutdown state shared with the server.
+    ///   - options: Limits.
+    ///   - logger: The logger.
+    public init(provider: SecretsStoreProvider, gate: ShutdownGate = ShutdownGate(), options: Options = Options(), logger: Logger) {
+        self.provider = provider
+        self.gate = gate
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Answers `v1alpha1` with the runtime name and this package's version.
+    public func version(request: V1alpha1_VersionRequest, context: ServerContext) async throws -> V1alpha1_VersionResponse {
+        var response = V1alpha1_VersionResponse()
+        response.version = CSIProviderVersion.apiVersion
+        response.runtimeName = CSIProviderVersion.runtimeName
+        response.runtimeVersion = CSIProviderVersion.runtimeVersion
+        return response
+    }
+
+    /// Fetches the objects of one volume and returns them as files.
+    public func mount(request: V1alpha1_MountRequest, context: ServerContext) async throws -> V1alpha1_MountResponse {
+        let started = ContinuousClock.now
+        var metadata: Logger.Metadata = ["target": "\(request.targetPath)"]
+        do {
+            let response = try await mount(request, metadata: &metadata)
+            metadata["code"] = "ok"
+            metadata["files"] = "\(response.files.count)"
+            metadata["duration"] = "\(Self.seconds(ContinuousClock.now - started))"
+            logger.info("mount succeeded", metadata: metadata)
+            return response
+        } catch let error as RPCError {
+            metadata["code"] = "\(error.code)"
+            metadata["duration"] = "\(Self.seconds(ContinuousClock.now - started))"
+            metadata["error"] = "\(error.message)"
+            logger.warning("mount failed", metadata: metadata)
+            throw error
+        }
+    }
+
+    private func mount(_ request: V1alpha1_MountRequest, metadata: inout Logger.Metadata) async throws(RPCError) -> V1alpha1_MountResponse {
+        guard !gate.isDraining else {
+            throw RPCError(code: .unavailable, message: "the provider is shutting down; retry on the restarted provider")
+        }
+        let inputs: MountInputs
+        let parameters: ProviderParameters
+        do {
+            var current: [String: String] = [:]
+            for entry in request.currentObjectVersion { current[entry.id] = entry.version }
+            inputs = try MountInputs(
+                attributes: request.attributes, secrets: request.secrets, permission: request.permission,
+                targetPath: request.targetPath, currentObjectVersions: current
+            )
+            metadata["pod"] = "\(inputs.podName)"
+            metadata["namespace"] = "\(inputs.podNamespace)"
+            metadata["spc"] = "\(inputs.secretProviderClass)"
+            parameters = try ProviderParameters(validating: inputs.request)
+        } catch {
+            throw MountStatus.rpcError(for: error)
+        }
+        metadata["objects"] = "\(parameters.objects.count)"
+        guard !parameters.objects.isEmpty else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "objects array is empty: the driver refuses a mount without object versions; list at least one object"
+            )
+        }
+        let result = try await fetch(parameters)
+        let response = MountResponseBuilder.response(for: result, objects: parameters.objects)
+        let size: Int
+        do {
+            size = (try response.serializedBytes() as [UInt8]).count
+        } catch {
+            throw RPCError(code: .internalError, message: "the mount response could not be encoded: \(error)")
+        }
+        if size > options.maximumResponseBytes {
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "the mount response is \(size) bytes (\(result.files.count) files), over the \(options.maximumResponseBytes)-byte limit; "
+                    + "the driver refuses messages over its --max-call-recv-msg-size (default 4 MiB): raise it on the driver and "
+                    + "--max-response-size on this provider together, or mount fewer or smaller objects"
+            )
+        }
+        if size > options.warningResponseBytes {
+            logger.warning(
+                "mount response is over 1 MiB; syncing it as a Kubernetes Secret will fail",
+                metadata: ["pod": metadata["pod"] ?? "", "spc": metadata["spc"] ?? "", "bytes": "\(size)"]
+            )
+        }
+        return response
+    }
+
+    /// Runs the fetch against the mount deadline and the shutdown grace period.
+    private func fetch(_ parameters: ProviderParameters) async throws(RPCError) -> MountResult {
+        let provider = self.provider
+        let gate = self.gate
+        let timeout = options.mountTimeout
+        let outcome: Result<MountResult, RPCError> = await withTaskGroup(of: Result<MountResult, RPCError>?.self) { group in
+            group.addTask {
+                do {
+                    return .success(try await provider.fetch(parameters))
+                } catch let error as SecretsStoreProviderError {
+                    if Task.isCancelled { return nil }
+                    return .failure(MountStatus.rpcError(for: error))
+                } catch {
+                    if Task.isCancelled { return nil }
+                    return .failure(RPCError(code: .internalError, message: "\(error)"))
+                }
+            }
+            group.addTask {
+                do {
+                    try await Task.sleep(for: timeout)
+                } catch {
+                    return nil
+                }
+                return .failure(RPCError(code: .deadlineExceeded, message: "the mount did not finish within \(Self.seconds(timeout)) s"))
+            }
+            group.addTask {
+                await gate.waitForForcedStop()
+                if Task.isCancelled { return nil }
+                return .failure(RPCError(code: .unavailable, message: "the provider is shutting down; the mount was stopped after the grace period"))
+            }
+            var first: Result<MountResult, RPCError>?
+            while first == nil, let next = await group.next() {
+                first = next
+            }
+            group.cancelAll()
+            return first ?? .failure(RPCError(code: .unavailable, message: "the mount was cancelled"))
+        }
+        return try outcome.get()
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let value = Double(seconds) + Double(attoseconds) / 1e18
+        return String(format: "%.3f", value)
+    }
+}

@@ -1,0 +1,62 @@
+import CSIProvider
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import KeyVaultTesting
+import ServiceLifecycle
+import Testing
+
+/// A graceful shutdown: in-flight mounts finish within the grace period, the rest end with `unavailable`, a call
+/// made during the shutdown is refused with `unavailable`, and the socket is removed.
+@Suite(.serialized) struct ShutdownTests {
+    static let secret = ["objectName: secret1\nobjectType: secret"]
+
+    @Test func inFlightMountsFinishWithinTheGracePeriod() async throws {
+        try await CSIHarness.run(gracePeriod: .seconds(10)) { harness in
+            // Warm the token so each mount is one slow Key Vault request.
+            _ = try await harness.client.mount(try harness.request(.servicePrincipal(), objects: Self.secret))
+            await harness.emulators.keyVault.faultInjector.setLatency(.milliseconds(1500))
+            let request = try harness.request(.servicePrincipal(), objects: Self.secret)
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<5 {
+                    group.addTask { try await harness.client.mount(request).text("secret1") }
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                await harness.serviceGroup.triggerGracefulShutdown()
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(harness.server.gate.isDraining)
+                // A call made now is refused with unavailable (the driver retries it on the restarted provider).
+                let late = try await harness.mountError(request)
+                #expect(late?.code == .unavailable, "\(String(describing: late))")
+                var texts: [String?] = []
+                for try await text in group { texts.append(text) }
+                #expect(texts == Array(repeating: "secret1 version 2", count: 5))
+            }
+        }
+    }
+
+    @Test func mountsBeyondTheGracePeriodEndUnavailable() async throws {
+        try await CSIHarness.run(gracePeriod: .milliseconds(500)) { harness in
+            await harness.emulators.keyVault.faultInjector.setLatency(.seconds(20))
+            let request = try harness.request(.servicePrincipal(), objects: Self.secret)
+            let started = ContinuousClock.now
+            async let outcome = harness.mountError(request)
+            try await Task.sleep(for: .milliseconds(300))
+            await harness.serviceGroup.triggerGracefulShutdown()
+            let error = try await outcome
+            #expect(error?.code == .unavailable, "\(String(describing: error))")
+            #expect(error?.message.contains("shutting down") == true)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            await harness.emulators.keyVault.faultInjector.setLatency(nil)
+        }
+    }
+
+    @Test func socketIsRemovedAtExit() async throws {
+        var path = ""
+        try await CSIHarness.run { harness in
+            path = harness.socketPath
+            #expect(FileMode.of(path) == 0o600, "socket mode \(String(FileMode.of(path) ?? 0, radix: 8))")
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
