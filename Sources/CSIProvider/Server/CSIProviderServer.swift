@@ -63,13 +63,16 @@ public struct CSIProviderServer: Service {
         let gate = self.gate
         let gracePeriod = self.gracePeriod
         let logger = self.logger
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.serve() }
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await server.serve()
+                return true
+            }
             group.addTask {
                 do {
                     try await gracefulShutdown()
                 } catch {
-                    return
+                    return false
                 }
                 logger.info("shutting down: new mounts are refused; in-flight mounts may finish", metadata: ["grace": "\(gracePeriod)"])
                 gate.beginDraining()
@@ -77,12 +80,16 @@ public struct CSIProviderServer: Service {
                 do {
                     try await Task.sleep(for: gracePeriod)
                 } catch {
-                    return
+                    return false
                 }
                 logger.warning("grace period over: stopping the mounts still in flight")
                 gate.forceStop()
+                return false
             }
-            try await group.next()
+            // Serving ends when every RPC has finished after a graceful shutdown (or on an error).
+            while let servingEnded = try await group.next() {
+                if servingEnded { break }
+            }
             group.cancelAll()
         }
         logger.info("stopped", metadata: ["socket": "\(socketPath)"])

@@ -144,43 +144,40 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
         return response
     }
 
-    /// Runs the fetch against the mount deadline and the shutdown grace period.
+    /// Runs the fetch against the mount deadline and the shutdown grace period. The first to finish answers the
+    /// call at once; the others are cancelled and finish in the background, so a fetch that is slow to notice its
+    /// cancellation never holds the answer (or the shutdown) back.
     private func fetch(_ parameters: ProviderParameters) async throws(RPCError) -> MountResult {
         let provider = self.provider
         let gate = self.gate
         let timeout = options.mountTimeout
-        let outcome: Result<MountResult, RPCError> = await withTaskGroup(of: Result<MountResult, RPCError>?.self) { group in
-            group.addTask {
+        let race = FirstResult<Result<MountResult, RPCError>>()
+        let tasks = [
+            Task {
                 do {
-                    return .success(try await provider.fetch(parameters))
+                    race.offer(.success(try await provider.fetch(parameters)))
                 } catch let error as SecretsStoreProviderError {
-                    if Task.isCancelled { return nil }
-                    return .failure(MountStatus.rpcError(for: error))
+                    race.offer(.failure(MountStatus.rpcError(for: error)))
                 } catch {
-                    if Task.isCancelled { return nil }
-                    return .failure(RPCError(code: .internalError, message: "\(error)"))
+                    race.offer(.failure(RPCError(code: .internalError, message: "\(error)")))
                 }
-            }
-            group.addTask {
-                do {
-                    try await Task.sleep(for: timeout)
-                } catch {
-                    return nil
-                }
-                return .failure(RPCError(code: .deadlineExceeded, message: "the mount did not finish within \(Self.seconds(timeout)) s"))
-            }
-            group.addTask {
+            },
+            Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                race.offer(.failure(RPCError(code: .deadlineExceeded, message: "the mount did not finish within \(Self.seconds(timeout)) s")))
+            },
+            Task {
                 await gate.waitForForcedStop()
-                if Task.isCancelled { return nil }
-                return .failure(RPCError(code: .unavailable, message: "the provider is shutting down; the mount was stopped after the grace period"))
-            }
-            var first: Result<MountResult, RPCError>?
-            while first == nil, let next = await group.next() {
-                first = next
-            }
-            group.cancelAll()
-            return first ?? .failure(RPCError(code: .unavailable, message: "the mount was cancelled"))
+                guard !Task.isCancelled else { return }
+                race.offer(.failure(RPCError(code: .unavailable, message: "the provider is shutting down; the mount was stopped after the grace period")))
+            },
+        ]
+        let outcome = await withTaskCancellationHandler {
+            await race.value
+        } onCancel: {
+            race.offer(.failure(RPCError(code: .cancelled, message: "the call was cancelled")))
         }
+        for task in tasks { task.cancel() }
         return try outcome.get()
     }
 

@@ -106,7 +106,7 @@ import Testing
 
     @Test func unreachableVaultIsUnavailable() async throws {
         let closed = try URL(string: "https://127.0.0.1:\(ClosedPort.find())")!
-        try await CSIHarness.run(configure: { $0.vaultURLs[Sample.vaultName] = closed }) { harness in
+        try await CSIHarness.run(requestTimeout: .seconds(1), configure: { $0.vaultURLs[Sample.vaultName] = closed }) { harness in
             let error = try #require(await harness.mountError(try harness.request(.servicePrincipal(), objects: Self.secret)))
             #expect(error.code == .unavailable)
         }

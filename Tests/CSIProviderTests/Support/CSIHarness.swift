@@ -48,6 +48,7 @@ struct CSIHarness {
     static func run(
         options: CSIDriverProviderService.Options = .init(),
         gracePeriod: Duration = .seconds(10),
+        requestTimeout: Duration? = nil,
         logger: Logger = Logger(label: "csi-test", factory: { _ in SwiftLogNoOpLogHandler() }),
         configure: (inout ProviderConfiguration) -> Void = { _ in },
         _ body: (CSIHarness) async throws -> Void
@@ -57,7 +58,12 @@ struct CSIHarness {
         let emulators = try await AzureEmulators.start(seed: seed, logger: quiet)
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let transport = try AsyncHTTPClientTransport(configuration: .init(caBundlePath: emulators.caFile.path), environment: [:])
+        var transportConfiguration = AsyncHTTPClientTransport.Configuration(caBundlePath: emulators.caFile.path)
+        if let requestTimeout {
+            transportConfiguration.connectTimeout = requestTimeout
+            transportConfiguration.requestTimeout = requestTimeout
+        }
+        let transport = try AsyncHTTPClientTransport(configuration: transportConfiguration, environment: [:])
         var configuration = ProviderConfiguration(
             transport: transport,
             authorityHost: emulators.entra.authorityHost,
@@ -84,6 +90,8 @@ struct CSIHarness {
                         emulators: emulators, socketPath: socketPath, server: server,
                         client: CSIClient(wrapping: grpc), grpc: grpc, serviceGroup: serviceGroup
                     )
+                    // One call first: the client connects, and every test starts from a server that answered.
+                    _ = try await harness.client.version(V1alpha1_VersionRequest())
                     try await body(harness)
                 }
                 await serviceGroup.triggerGracefulShutdown()
