@@ -8,6 +8,7 @@ import base64
 import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,20 +29,22 @@ for line in open(env_path):
         env[key] = value.strip("'")
 seed = json.load(open(seed_path))
 
-# Generate the stubs from the same .proto files the Swift server was generated from.
+# Generate the stubs from the same .proto files the Swift server was generated from. The health proto is compiled from
+# a copy at the top level, so that its module does not collide with the installed `grpc` package.
 out = tempfile.mkdtemp()
-for proto in ("v1alpha1/service.proto", "grpc/health/v1/health.proto"):
+health_dir = tempfile.mkdtemp()
+shutil.copy(os.path.join(proto_dir, "grpc/health/v1/health.proto"), os.path.join(health_dir, "health.proto"))
+for include, proto in ((proto_dir, "v1alpha1/service.proto"), (health_dir, "health.proto")):
     subprocess.run(
-        [sys.executable, "-m", "grpc_tools.protoc", f"-I{proto_dir}", f"--python_out={out}", f"--grpc_python_out={out}", proto],
+        [sys.executable, "-m", "grpc_tools.protoc", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}", proto],
         check=True,
     )
-for package in ("v1alpha1", "grpc", "grpc/health", "grpc/health/v1"):
-    open(os.path.join(out, package, "__init__.py"), "a").close()
+open(os.path.join(out, "v1alpha1", "__init__.py"), "a").close()
 sys.path.insert(0, out)
 service_pb2 = importlib.import_module("v1alpha1.service_pb2")
 service_grpc = importlib.import_module("v1alpha1.service_pb2_grpc")
-health_pb2 = importlib.import_module("grpc.health.v1.health_pb2")
-health_grpc = importlib.import_module("grpc.health.v1.health_pb2_grpc")
+health_pb2 = importlib.import_module("health_pb2")
+health_grpc = importlib.import_module("health_pb2_grpc")
 
 passed = failed = 0
 
