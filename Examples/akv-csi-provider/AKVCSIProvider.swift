@@ -4,6 +4,7 @@ import CSIProvider
 import CommandSupport
 import Foundation
 import Logging
+import Prometheus
 import SecretsStoreProvider
 import ServiceLifecycle
 import UnixSignals
@@ -70,6 +71,42 @@ struct AKVCSIProvider: AsyncParsableCommand {
     @Option(name: .customLong("v"), help: "klog verbosity, mapped to a log level: 0-2 info, 3-4 debug, 5 or more trace.")
     var verbosity: Int?
 
+    @Option(name: [.customLong("metrics-port"), .customLong("prometheus-port")], help: "The port of the Prometheus endpoint GET /metrics (0 picks one; --prometheus-port is the Go provider's name).")
+    var metricsPort = 8898
+
+    @Option(name: .customLong("metrics-address"), help: "The address the metrics endpoint listens on.")
+    var metricsAddress = "0.0.0.0"
+
+    @Option(name: .customLong("metrics-backend"), help: "Prometheus (the only backend, as in the Go provider).")
+    var metricsBackend = "Prometheus"
+
+    @Option(name: .customLong("object-cache-ttl"), help: "Serve a current version again to the same identity within this window without a Key Vault request (0 = off). A change in Key Vault appears up to one window later.")
+    var objectCacheTTL = "0"
+
+    @Option(name: .customLong("identity-cache-size"), help: "Most credentials kept (one per identity and proof).")
+    var identityCacheSize = 1024
+
+    @Option(name: .customLong("identity-cache-idle"), help: "How long an unused credential is kept.")
+    var identityCacheIdle = "1h"
+
+    @Option(name: .customLong("client-cache-size"), help: "Most Key Vault clients kept (one per identity and vault).")
+    var clientCacheSize = 1024
+
+    @Option(name: .customLong("client-cache-idle"), help: "How long an unused Key Vault client is kept.")
+    var clientCacheIdle = "1h"
+
+    @Option(name: .customLong("pinned-cache-size"), help: "Most pinned object versions kept.")
+    var pinnedCacheSize = 4096
+
+    @Option(name: .customLong("pinned-cache-idle"), help: "How long an unused pinned version is kept.")
+    var pinnedCacheIdle = "24h"
+
+    @Option(name: .customLong("object-cache-size"), help: "Most objects kept for the freshness window.")
+    var objectCacheSize = 4096
+
+    @Option(name: .customLong("object-cache-idle"), help: "How long an unused fresh object is kept.")
+    var objectCacheIdle = "1h"
+
     @Option(name: .customLong("vault-url"), help: "Tests only: serve vault NAME from a loopback URL (NAME=URL, repeatable), for the emulators.")
     var vaultURLs: [String] = []
 
@@ -92,6 +129,21 @@ struct AKVCSIProvider: AsyncParsableCommand {
         let deadline = try duration(mountTimeout, flag: "--mount-timeout")
         guard maxResponseSize > 0 else { throw ValidationError("--max-response-size must be positive") }
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+        guard metricsBackend.lowercased() == "prometheus" else {
+            throw ValidationError("--metrics-backend \(metricsBackend): unsupported metrics backend (Prometheus is the only one)")
+        }
+        let ttl: Duration = objectCacheTTL == "0" ? .zero : try duration(objectCacheTTL, flag: "--object-cache-ttl")
+        let limits = ProviderCacheLimits(
+            identities: CacheLimits(maximumEntries: identityCacheSize, idleTimeout: try duration(identityCacheIdle, flag: "--identity-cache-idle")),
+            clients: CacheLimits(maximumEntries: clientCacheSize, idleTimeout: try duration(clientCacheIdle, flag: "--client-cache-idle")),
+            pinnedVersions: CacheLimits(maximumEntries: pinnedCacheSize, idleTimeout: try duration(pinnedCacheIdle, flag: "--pinned-cache-idle")),
+            freshObjects: CacheLimits(maximumEntries: objectCacheSize, idleTimeout: try duration(objectCacheIdle, flag: "--object-cache-idle"))
+        )
+        let registry = PrometheusCollectorRegistry()
+        var metricsFactory = PrometheusMetricsFactory(registry: registry)
+        // The Go provider's buckets, in seconds.
+        let buckets: [Duration] = [0.1, 0.2, 0.3, 0.4, 0.5, 1, 1.5, 2, 2.5, 3, 5, 10, 15, 30].map { .milliseconds(Int64($0 * 1000)) }
+        metricsFactory.durationHistogramBuckets = ["keyvault_request": buckets, "grpc_request": buckets]
         for entry in vaultURLs {
             let url = entry.split(separator: "=", maxSplits: 1).last.flatMap { URL(string: String($0)) }
             guard let host = url?.host, LoopbackAddress.isLoopback(host) else {
@@ -107,6 +159,9 @@ struct AKVCSIProvider: AsyncParsableCommand {
         )
         configuration.constructPEMChain = constructPEMChain
         configuration.writeCertAndKeyInSeparateFiles = writeCertAndKeyInSeparateFiles
+        configuration.objectCacheTTL = ttl
+        configuration.cacheLimits = limits
+        configuration.metrics = ProviderMetrics(factory: metricsFactory)
         let provider = SecretsStoreProvider(configuration: configuration)
         let server = CSIProviderServer(
             socketPath: socketPath, provider: provider,
@@ -117,8 +172,12 @@ struct AKVCSIProvider: AsyncParsableCommand {
             host: healthzAddress, port: healthzPort, path: healthzPath, socketPath: socketPath, timeout: healthTimeout,
             logger: logger, onListening: { [logger] port in logger.info("health endpoint listening", metadata: ["port": "\(port)", "path": "\(healthzPath)"]) }
         )
+        let metricsEndpoint = MetricsEndpoint(
+            host: metricsAddress, port: metricsPort, registry: registry, logger: logger,
+            onListening: { [logger] port in logger.info("metrics endpoint listening", metadata: ["port": "\(port)", "path": "/metrics"]) }
+        )
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: server), .init(service: healthz)],
+            services: [.init(service: server), .init(service: healthz), .init(service: metricsEndpoint)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
@@ -130,6 +189,7 @@ struct AKVCSIProvider: AsyncParsableCommand {
             metadata: [
                 "version": "\(CSIProviderVersion.runtimeVersion)", "endpoint": "\(endpoint)",
                 "constructPEMChain": "\(constructPEMChain)", "writeCertAndKeyInSeparateFiles": "\(writeCertAndKeyInSeparateFiles)",
+                "objectCacheTTL": "\(ttl)",
             ]
         )
         do {

@@ -14,6 +14,17 @@ public struct RetryingTransport: HTTPTransport {
     public let policy: RetryPolicy
     private let clock: any AzureClock
     private let logger: Logger
+    private let onRetry: (@Sendable (RetryReason) -> Void)?
+
+    /// Why a request is sent again.
+    public enum RetryReason: String, Sendable, Hashable {
+        /// A 429 answer.
+        case throttled
+        /// A 408 or 5xx answer.
+        case serverError = "server_error"
+        /// A connection or transport failure.
+        case transport
+    }
 
     /// Wraps a transport.
     /// - Parameters:
@@ -21,12 +32,15 @@ public struct RetryingTransport: HTTPTransport {
     ///   - policy: The retry policy.
     ///   - clock: The clock used for waits and the time budget.
     ///   - logger: Logs each retry at debug level (endpoint and status only).
+    ///   - onRetry: Called before each retry with its reason (for metrics).
     public init(
         wrapping base: any HTTPTransport,
         policy: RetryPolicy = .default,
         clock: any AzureClock = SystemClock(),
-        logger: Logger = Logger(label: "AzureCore.RetryingTransport", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "AzureCore.RetryingTransport", factory: { _ in SwiftLogNoOpLogHandler() }),
+        onRetry: (@Sendable (RetryReason) -> Void)? = nil
     ) {
+        self.onRetry = onRetry
         self.base = base
         self.policy = policy
         self.clock = clock
@@ -58,6 +72,7 @@ public struct RetryingTransport: HTTPTransport {
                     logger.debug("retries exhausted", metadata: ["endpoint": "\(endpoint)", "status": "\(response.statusCode)", "attempts": "\(attempt)"])
                     return response
                 }
+                onRetry?(response.statusCode == 429 ? .throttled : .serverError)
                 logger.debug(
                     "retrying after status",
                     metadata: ["endpoint": "\(endpoint)", "status": "\(response.statusCode)", "attempt": "\(attempt)", "delayMs": "\(Int(delay.azureSeconds * 1000))"]
@@ -76,6 +91,7 @@ public struct RetryingTransport: HTTPTransport {
                         underlying: String(describing: error)
                     )
                 }
+                onRetry?(.transport)
                 logger.debug("retrying after transport error", metadata: ["endpoint": "\(endpoint)", "attempt": "\(attempt)", "error": "\((error as? AzureCoreError)?.code.description ?? "transport")"])
             }
             do {

@@ -63,8 +63,11 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
         self.logger = logger
     }
 
+    private var requestMetrics: GRPCRequestMetrics { GRPCRequestMetrics(factory: provider.configuration.metrics.factory) }
+
     /// Answers `v1alpha1` with the runtime name and this package's version.
     public func version(request: V1alpha1_VersionRequest, context: ServerContext) async throws -> V1alpha1_VersionResponse {
+        requestMetrics.record(method: "Version", code: nil, duration: .zero)
         var response = V1alpha1_VersionResponse()
         response.version = CSIProviderVersion.apiVersion
         response.runtimeName = CSIProviderVersion.runtimeName
@@ -80,12 +83,16 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
             let response = try await mount(request, metadata: &metadata)
             metadata["code"] = "ok"
             metadata["files"] = "\(response.files.count)"
-            metadata["duration"] = "\(Self.seconds(ContinuousClock.now - started))"
+            let elapsed = ContinuousClock.now - started
+            metadata["duration"] = "\(Self.seconds(elapsed))"
+            requestMetrics.record(method: "Mount", code: nil, duration: elapsed)
             logger.info("mount succeeded", metadata: metadata)
             return response
         } catch let error as RPCError {
+            let elapsed = ContinuousClock.now - started
             metadata["code"] = "\(error.code)"
-            metadata["duration"] = "\(Self.seconds(ContinuousClock.now - started))"
+            metadata["duration"] = "\(Self.seconds(elapsed))"
+            requestMetrics.record(method: "Mount", code: error.code, duration: elapsed)
             metadata["error"] = "\(error.message)"
             logger.warning("mount failed", metadata: metadata)
             throw error

@@ -31,6 +31,8 @@ public struct KeyVaultClient: Sendable {
         public var retryPolicy: RetryPolicy?
         /// The clock the retry layer waits with (inject a test clock to avoid real waits).
         public var clock: any AzureClock
+        /// Called before each retry with its reason (for metrics).
+        public var onRetry: (@Sendable (RetryingTransport.RetryReason) -> Void)?
 
         /// Creates options.
         /// - Parameters:
@@ -40,14 +42,17 @@ public struct KeyVaultClient: Sendable {
         ///   - maximumPages: The page limit for listings (default 1000).
         ///   - retryPolicy: The retry policy (default ``RetryPolicy/default``: 4 attempts, 429/408/5xx).
         ///   - clock: The clock for retry waits (default ``SystemClock``).
+        ///   - onRetry: Called before each retry with its reason.
         public init(
             apiVersion: String = KeyVaultClient.defaultAPIVersion,
             verifyChallengeResource: Bool = true,
             allowInsecureLoopbackHTTP: Bool = false,
             maximumPages: Int = 1000,
             retryPolicy: RetryPolicy? = .default,
-            clock: any AzureClock = SystemClock()
+            clock: any AzureClock = SystemClock(),
+            onRetry: (@Sendable (RetryingTransport.RetryReason) -> Void)? = nil
         ) {
+            self.onRetry = onRetry
             self.retryPolicy = retryPolicy
             self.clock = clock
             self.apiVersion = apiVersion
@@ -119,7 +124,9 @@ public struct KeyVaultClient: Sendable {
         self.basePath = basePath
         self.credential = credential
         if let policy = options.retryPolicy {
-            self.transport = RetryingTransport(wrapping: transport, policy: policy, clock: options.clock, logger: logger)
+            self.transport = RetryingTransport(
+                wrapping: transport, policy: policy, clock: options.clock, logger: logger, onRetry: options.onRetry
+            )
         } else {
             self.transport = transport
         }

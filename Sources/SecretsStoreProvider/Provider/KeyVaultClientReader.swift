@@ -9,10 +9,12 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
     let client: KeyVaultClient
     let vaultName: String
     let constructPEMChain: Bool
+    let metrics: ProviderMetrics
     let logger: Logger
 
     init(vaultURL: URL, vaultName: String, credential: any TokenCredential, configuration: ProviderConfiguration) throws(SecretsStoreProviderError) {
-        let transport = configuration.transport ?? AsyncHTTPClientTransport.shared
+        let metrics = configuration.metrics
+        let transport = MeteredTransport(base: configuration.transport ?? AsyncHTTPClientTransport.shared, metrics: metrics)
         let host = vaultURL.host ?? ""
         do {
             client = try KeyVaultClient(
@@ -22,7 +24,8 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
                 options: .init(
                     // Switching verification off is honoured for loopback vaults (emulators) only.
                     verifyChallengeResource: configuration.verifyChallengeResource || !LoopbackAddress.isLoopback(host),
-                    allowInsecureLoopbackHTTP: LoopbackAddress.isLoopback(host)
+                    allowInsecureLoopbackHTTP: LoopbackAddress.isLoopback(host),
+                    onRetry: { reason in metrics.retry(reason: reason.rawValue) }
                 ),
                 logger: configuration.logger
             )
@@ -31,10 +34,35 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
         }
         self.vaultName = vaultName
         self.constructPEMChain = configuration.constructPEMChain
+        self.metrics = metrics
         self.logger = configuration.logger
     }
 
     func content(of object: ValidatedKeyVaultObject, version: String?) async throws -> KeyVaultObjectContent {
+        try await measured(object) { try await fetchContent(of: object, version: version) }
+    }
+
+    /// Records `keyvault_request` with the object type and the result class of one fetch.
+    private func measured<T>(_ object: ValidatedKeyVaultObject, _ body: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        do {
+            let value = try await body()
+            metrics.keyVaultRequest(objectType: object.type.rawValue, result: "ok", duration: ContinuousClock.now - started)
+            return value
+        } catch {
+            let result: String
+            switch (error as? KeyVaultError)?.code {
+            case .notFound?: result = "not_found"
+            case .forbidden?: result = "forbidden"
+            case .throttled?: result = "throttled"
+            default: result = "error"
+            }
+            metrics.keyVaultRequest(objectType: object.type.rawValue, result: result, duration: ContinuousClock.now - started)
+            throw error
+        }
+    }
+
+    private func fetchContent(of object: ValidatedKeyVaultObject, version: String?) async throws -> KeyVaultObjectContent {
         let name = object.source.objectName
         switch object.type {
         case .secret:
@@ -64,6 +92,10 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
     }
 
     func versions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersionInfo] {
+        try await measured(object) { try await listVersions(of: object) }
+    }
+
+    private func listVersions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersionInfo] {
         let type: KeyVaultObjectType
         switch object.type {
         case .secret: type = .secret

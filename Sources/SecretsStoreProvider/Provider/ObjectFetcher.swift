@@ -2,12 +2,19 @@ import KeyVaultCore
 import Logging
 
 /// Fetches every object of a mount through a ``KeyVaultObjectReader``: concurrently with a bound, resolving
-/// version history (exactly N files, newest first, disabled versions skipped), reusing the contents of pinned
-/// versions from a cache, and failing as a whole when any object fails.
+/// version history (exactly N files, newest first, disabled versions skipped), sharing fetches and cached contents
+/// with the other mounts of the same identity scope (``SharedObjectStore``), and failing as a whole when any object
+/// fails.
 struct ObjectFetcher: Sendable {
+    /// The store shared by the provider's mounts, and this mount's identity scope in it.
+    struct Shared: Sendable {
+        var store: SharedObjectStore
+        var scope: String
+    }
+
     var reader: any KeyVaultObjectReader
     var maxConcurrentRequests: Int
-    var pinnedCache: PinnedVersionCache?
+    var shared: Shared?
     var vaultName: String
     var writeCertAndKeyInSeparateFiles: Bool = false
     var logger: Logger
@@ -95,41 +102,54 @@ struct ObjectFetcher: Sendable {
     }
 
     private func content(for job: Job) async throws -> KeyVaultObjectContent {
-        let key = PinnedVersionCache.Key(vault: vaultName, object: job.object, version: job.version ?? "")
-        if job.version != nil, let cached = await pinnedCache?.value(for: key) {
-            logger.trace("pinned version served from cache", metadata: ["object": "\(job.object.source.objectName)"])
-            return cached
+        let reader = self.reader
+        let fetch: @Sendable () async throws -> KeyVaultObjectContent = {
+            do {
+                return try await reader.content(of: job.object, version: job.version)
+            } catch let error as SecretsStoreProviderError {
+                throw error
+            } catch {
+                throw SecretsStoreProviderError(
+                    .fetchFailed,
+                    "failed to get objectType:\(job.object.source.objectType), objectName:\(job.object.source.objectName), objectVersion:\(job.version ?? ""): \(error)",
+                    objectIndex: job.object.index,
+                    underlying: error
+                )
+            }
         }
-        let content: KeyVaultObjectContent
-        do {
-            content = try await reader.content(of: job.object, version: job.version)
-        } catch let error as SecretsStoreProviderError {
-            throw error
-        } catch {
-            throw SecretsStoreProviderError(
-                .fetchFailed,
-                "failed to get objectType:\(job.object.source.objectType), objectName:\(job.object.source.objectName), objectVersion:\(job.version ?? ""): \(error)",
-                objectIndex: job.object.index,
-                underlying: error
-            )
-        }
-        if job.version != nil { await pinnedCache?.store(content, for: key) }
+        guard let shared else { return try await fetch() }
+        let key = SharedObjectStore.Key(scope: shared.scope, vault: vaultName, object: job.object, version: job.version ?? "")
+        let value = try await shared.store.value(for: key, pinned: job.version != nil) { .content(try await fetch()) }
+        guard case .content(let content) = value else { return try await fetch() }
+        if job.version != nil { logger.trace("object served", metadata: ["object": "\(job.object.source.objectName)"]) }
         return content
     }
 
     private func historyJobs(for object: ValidatedKeyVaultObject, order: Int) async throws -> [Job] {
+        let reader = self.reader
+        let list: @Sendable () async throws -> [KeyVaultObjectVersionInfo] = {
+            do {
+                return try await reader.versions(of: object)
+            } catch let error as SecretsStoreProviderError {
+                throw error
+            } catch {
+                throw SecretsStoreProviderError(
+                    .fetchFailed,
+                    "failed to list versions of objectType:\(object.source.objectType), objectName:\(object.source.objectName): \(error) (objectVersionHistory needs the list permission)",
+                    objectIndex: object.index,
+                    underlying: error
+                )
+            }
+        }
         let listed: [KeyVaultObjectVersionInfo]
-        do {
-            listed = try await reader.versions(of: object)
-        } catch let error as SecretsStoreProviderError {
-            throw error
-        } catch {
-            throw SecretsStoreProviderError(
-                .fetchFailed,
-                "failed to list versions of objectType:\(object.source.objectType), objectName:\(object.source.objectName): \(error) (objectVersionHistory needs the list permission)",
-                objectIndex: object.index,
-                underlying: error
-            )
+        if let shared {
+            let key = SharedObjectStore.Key(scope: shared.scope, vault: vaultName, object: object, version: "", listsVersions: true)
+            guard case .versions(let versions) = try await shared.store.value(for: key, pinned: false, fetch: { .versions(try await list()) }) else {
+                return []
+            }
+            listed = versions
+        } else {
+            listed = try await list()
         }
         let selected = try VersionHistory.select(
             from: listed, startingAt: object.source.objectVersion, count: Int(object.source.objectVersionHistory), object: object

@@ -32,6 +32,14 @@ public struct ProviderConfiguration: Sendable {
     /// `--write-cert-and-key-in-separate-files`, default false). A secret written with `objectFormat: pfx` gives no
     /// such files (the Go provider writes them empty, its issue #1277).
     public var writeCertAndKeyInSeparateFiles: Bool
+    /// The freshness window: within it, a current version fetched for an identity is served again to that identity
+    /// without a Key Vault request (default 0, off). A change in Key Vault then appears up to one window later.
+    /// Objects pinned to a version are always fetched once.
+    public var objectCacheTTL: Duration
+    /// The bounds of every cache (entry count and idle time-out).
+    public var cacheLimits: ProviderCacheLimits
+    /// Where the provider's metrics go (``ProviderMetrics``; default: nowhere).
+    public var metrics: ProviderMetrics
     /// Options of the atomic writer (fsync, path policy).
     public var writerOptions: AtomicDirectoryWriter.Options
     /// The logger. Secret values, tokens and client secrets never reach it.
@@ -48,6 +56,9 @@ public struct ProviderConfiguration: Sendable {
     ///   - maxConcurrentRequests: Requests in flight per mount (default 8).
     ///   - constructPEMChain: Order PKCS#12 chains leaf -> root (default true).
     ///   - writeCertAndKeyInSeparateFiles: Also write `.crt` and `.key` files for certificate-backed secrets.
+    ///   - objectCacheTTL: The freshness window (default 0, off).
+    ///   - cacheLimits: The bounds of the caches.
+    ///   - metrics: Where metrics go (default ``ProviderMetrics/disabled``).
     ///   - writerOptions: Atomic writer options.
     ///   - logger: The logger.
     public init(
@@ -60,6 +71,9 @@ public struct ProviderConfiguration: Sendable {
         maxConcurrentRequests: Int = 8,
         constructPEMChain: Bool = true,
         writeCertAndKeyInSeparateFiles: Bool = false,
+        objectCacheTTL: Duration = .zero,
+        cacheLimits: ProviderCacheLimits = .init(),
+        metrics: ProviderMetrics = .disabled,
         writerOptions: AtomicDirectoryWriter.Options = .init(),
         logger: Logger = Logger(label: "secrets-store-provider")
     ) {
@@ -72,6 +86,9 @@ public struct ProviderConfiguration: Sendable {
         self.maxConcurrentRequests = maxConcurrentRequests
         self.constructPEMChain = constructPEMChain
         self.writeCertAndKeyInSeparateFiles = writeCertAndKeyInSeparateFiles
+        self.objectCacheTTL = objectCacheTTL
+        self.cacheLimits = cacheLimits
+        self.metrics = metrics
         self.writerOptions = writerOptions
         self.logger = logger
     }

@@ -1,5 +1,7 @@
 import AzureCore
+import Dispatch
 import Foundation
+import IdentityProviders
 import Logging
 import MountWriter
 
@@ -16,6 +18,11 @@ import MountWriter
 /// hash), so a pod presenting a wrong secret or another service account's token never receives a token or content
 /// obtained with the right one. A new proof (a rotated secret, kubelet's refreshed token) replaces the old entry.
 ///
+/// Mounts share work: concurrent mounts of the same identity and proof that need the same object (vault, type,
+/// name, version, conversion) get it from one Key Vault request, and with ``ProviderConfiguration/objectCacheTTL``
+/// a current version is served again within that window. Every cache is bounded by entry count and idle time
+/// (``ProviderCacheLimits``), least recently used first. Files are written on a thread pool, never on the actor.
+///
 /// ```swift
 /// let provider = SecretsStoreProvider(configuration: .init(logger: logger))
 /// let spc = try SecretProviderClass(yaml: manifest)
@@ -26,21 +33,42 @@ import MountWriter
 public actor SecretsStoreProvider {
     /// The configuration.
     public nonisolated let configuration: ProviderConfiguration
-    private var identities: [String: IdentityEntry] = [:]
+    private var identities: BoundedCache<String, IdentityEntry>
+    private var clients: BoundedCache<ClientKey, KeyVaultClientReader>
+    private let objects: SharedObjectStore
 
-    /// A credential, the proof it was built from (as a hash), its Key Vault readers by vault URL, and the contents
-    /// of the pinned versions it fetched.
+    /// A credential and the fingerprint of the proof it was built from (HMAC under a per-process key).
     struct IdentityEntry {
-        var proofFingerprint: Int
+        var proofFingerprint: String
         var credential: any TokenCredential
-        var readers: [URL: any KeyVaultObjectReader] = [:]
-        let pinnedCache = PinnedVersionCache()
+        /// The identity key and proof: the scope of every client and object cached for this credential.
+        var scope: String
+    }
+
+    /// A Key Vault client of one identity scope.
+    struct ClientKey: Hashable {
+        var scope: String
+        var vaultURL: URL
     }
 
     /// Creates a provider.
-    /// - Parameter configuration: Transport, endpoints, concurrency and logger.
+    /// - Parameter configuration: Transport, endpoints, concurrency, caches, metrics and logger.
     public init(configuration: ProviderConfiguration) {
         self.configuration = configuration
+        identities = BoundedCache(limits: configuration.cacheLimits.identities)
+        clients = BoundedCache(limits: configuration.cacheLimits.clients)
+        objects = SharedObjectStore(
+            limits: configuration.cacheLimits, freshness: configuration.objectCacheTTL, metrics: configuration.metrics
+        )
+    }
+
+    /// The number of entries in each cache: identities (credentials), Key Vault clients, pinned versions, fresh
+    /// objects, and fetches in flight.
+    public var cacheStatistics: (identities: Int, clients: Int, pinnedVersions: Int, freshObjects: Int, inFlight: Int) {
+        get async {
+            let shared = await objects.statistics
+            return (identities.count, clients.count, shared.pinned, shared.fresh, shared.inFlight)
+        }
     }
 
     /// Fetches and converts every object of a mount, without writing anything.
@@ -60,7 +88,7 @@ public actor SecretsStoreProvider {
         let logger = configuration.logger
         for warning in parameters.warnings { logger.notice("\(warning)") }
         guard !parameters.objects.isEmpty else { return MountResult(files: [], objectVersions: [:]) }
-        let (reader, pinnedCache) = try reader(for: parameters)
+        let (reader, scope) = try reader(for: parameters)
         logger.info(
             "fetching objects",
             metadata: [
@@ -71,7 +99,7 @@ public actor SecretsStoreProvider {
         let fetcher = ObjectFetcher(
             reader: reader,
             maxConcurrentRequests: configuration.maxConcurrentRequests,
-            pinnedCache: pinnedCache,
+            shared: ObjectFetcher.Shared(store: objects, scope: scope),
             vaultName: parameters.keyvaultName,
             writeCertAndKeyInSeparateFiles: configuration.writeCertAndKeyInSeparateFiles,
             logger: logger
@@ -96,7 +124,8 @@ public actor SecretsStoreProvider {
 
     /// Mounts: fetches every object and writes the files atomically into `directory` (Kubernetes atomic-writer
     /// layout), creating it (mode 0755) when missing. Nothing is written when any object fails; a write whose bytes
-    /// and modes equal the disk is a no-op. The write itself is synchronous file I/O on the calling task.
+    /// and modes equal the disk is a no-op. The write (`flock`, `fsync`) runs on a thread pool, so a slow disk never
+    /// stalls the provider's other mounts.
     /// - Parameters:
     ///   - request: The parameters, secrets and default mode.
     ///   - directory: The target directory.
@@ -106,7 +135,24 @@ public actor SecretsStoreProvider {
     public func mount(_ request: MountRequest, into directory: String, owner: FileOwner? = nil) async throws(SecretsStoreProviderError) -> MountOutcome {
         let parameters = try ProviderParameters(validating: request)
         let result = try await fetch(parameters)
-        return try write(result, into: directory, owner: owner)
+        return try await writeOffActor(result, into: directory, owner: owner)
+    }
+
+    /// Runs ``write(_:into:owner:)`` on a Dispatch worker thread (blocking file I/O belongs there, not on the
+    /// cooperative pool or the actor).
+    nonisolated func writeOffActor(
+        _ result: MountResult, into directory: String, owner: FileOwner?
+    ) async throws(SecretsStoreProviderError) -> MountOutcome {
+        let outcome: Result<MountOutcome, SecretsStoreProviderError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                do throws(SecretsStoreProviderError) {
+                    continuation.resume(returning: .success(try self.write(result, into: directory, owner: owner)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try outcome.get()
     }
 
     /// Writes a fetched result into a directory with ``MountWriter``.
@@ -143,7 +189,7 @@ public actor SecretsStoreProvider {
 
     private func reader(
         for parameters: ProviderParameters
-    ) throws(SecretsStoreProviderError) -> (any KeyVaultObjectReader, PinnedVersionCache) {
+    ) throws(SecretsStoreProviderError) -> (any KeyVaultObjectReader, String) {
         let identity = parameters.identity
         let cloud = try CloudResolver.resolve(
             name: parameters.cloudName, environmentFile: parameters.cloudEnvFileName, environment: configuration.environment
@@ -154,26 +200,43 @@ public actor SecretsStoreProvider {
         // Node-publish secrets and service-account tokens are per pod namespace; a managed identity is the node's.
         var key = identity.cacheKey + "|" + cloud.name
         if identity.mode != .managedIdentity { key += "|" + parameters.podNamespace }
-        let proof = (identity.clientSecret ?? identity.serviceAccountToken ?? "").hashValue
-        var entry: IdentityEntry
-        if let existing = identities[key], existing.proofFingerprint == proof {
+        let proof = ProofFingerprint.of(identity.clientSecret ?? identity.serviceAccountToken ?? "")
+        let metrics = configuration.metrics
+        let entry: IdentityEntry
+        if let existing = identities.value(for: key), existing.proofFingerprint == proof {
+            metrics.cache("identity", hit: true)
             entry = existing
         } else {
+            metrics.cache("identity", hit: false)
             let credential = try CredentialFactory.make(for: identity, cloud: cloud, configuration: configuration)
-            entry = IdentityEntry(proofFingerprint: proof, credential: credential)
+            entry = IdentityEntry(
+                proofFingerprint: proof,
+                credential: MeteredCredential(base: credential, mode: Self.metricMode(identity.mode), metrics: metrics),
+                scope: key + "|" + proof
+            )
+            identities.insert(entry, for: key)
         }
-        if let reader = entry.readers[vaultURL] {
-            identities[key] = entry
-            return (reader, entry.pinnedCache)
+        let clientKey = ClientKey(scope: entry.scope, vaultURL: vaultURL)
+        if let reader = clients.value(for: clientKey) {
+            metrics.cache("client", hit: true)
+            return (reader, entry.scope)
         }
+        metrics.cache("client", hit: false)
         let reader = try KeyVaultClientReader(
             vaultURL: vaultURL,
             vaultName: parameters.keyvaultName,
             credential: entry.credential,
             configuration: configuration
         )
-        entry.readers[vaultURL] = reader
-        identities[key] = entry
-        return (reader, entry.pinnedCache)
+        clients.insert(reader, for: clientKey)
+        return (reader, entry.scope)
+    }
+
+    private static func metricMode(_ mode: IdentitySelection.Mode) -> String {
+        switch mode {
+        case .managedIdentity: "managed_identity"
+        case .workloadIdentity: "workload_identity"
+        case .servicePrincipal: "service_principal"
+        }
     }
 }

@@ -18,6 +18,7 @@ struct EmulatedMount {
     /// Starts the emulators with the sample seed, runs `body`, and always stops them.
     static func run(
         logger: Logger = Logger(label: "e2e", factory: { _ in SwiftLogNoOpLogHandler() }),
+        configure: (inout ProviderConfiguration) -> Void = { _ in },
         _ body: (EmulatedMount) async throws -> Void
     ) async throws {
         var quiet = logger
@@ -26,14 +27,16 @@ struct EmulatedMount {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("akv-e2e-\(UUID().uuidString)")
         do {
             let transport = try AsyncHTTPClientTransport(configuration: .init(caBundlePath: emulators.caFile.path), environment: [:])
-            let provider = SecretsStoreProvider(configuration: ProviderConfiguration(
+            var configuration = ProviderConfiguration(
                 transport: transport,
                 authorityHost: emulators.entra.authorityHost,
                 imdsEndpoint: emulators.imds.endpoint,
                 vaultURLs: emulators.vaultURLs,
                 verifyChallengeResource: false,
                 logger: logger
-            ))
+            )
+            configure(&configuration)
+            let provider = SecretsStoreProvider(configuration: configuration)
             let mount = EmulatedMount(emulators: emulators, transport: transport, provider: provider, root: root)
             do {
                 try await body(mount)

@@ -48,8 +48,11 @@ final class RecordingReader: KeyVaultObjectReader, Sendable {
         }
     }
 
-    static func fetcher(_ reader: RecordingReader, concurrency: Int = 8, cache: PinnedVersionCache? = nil) -> ObjectFetcher {
-        ObjectFetcher(reader: reader, maxConcurrentRequests: concurrency, pinnedCache: cache, vaultName: "kv", logger: Logger(label: "test"))
+    static func fetcher(_ reader: RecordingReader, concurrency: Int = 8, cache: SharedObjectStore? = nil) -> ObjectFetcher {
+        ObjectFetcher(
+            reader: reader, maxConcurrentRequests: concurrency,
+            shared: cache.map { ObjectFetcher.Shared(store: $0, scope: "identity|proof") }, vaultName: "kv", logger: Logger(label: "test")
+        )
     }
 
     @Test func historyWritesExactlyNNewestFirstSkippingDisabled() async throws {
@@ -102,7 +105,7 @@ final class RecordingReader: KeyVaultObjectReader, Sendable {
 
     @Test func pinnedVersionsAreFetchedOnce() async throws {
         let reader = RecordingReader(["p": Self.versions(3), "q": Self.versions(2)])
-        let cache = PinnedVersionCache()
+        let cache = SharedObjectStore(limits: .init(), freshness: .zero, metrics: .disabled)
         let objects = try Self.objects(["objectName: p\nobjectType: secret\nobjectVersion: v1", "objectName: q\nobjectType: secret"])
         let first = try await Self.fetcher(reader, cache: cache).fetch(objects, defaultMode: 0o644)
         let second = try await Self.fetcher(reader, cache: cache).fetch(objects, defaultMode: 0o644)
