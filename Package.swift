@@ -230,7 +230,19 @@ let package = Package(
             path: "Examples/mountwriter-crash-child",
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "provider-bench", dependencies: ["SecretsStoreProvider", "KeyVaultTesting", "AzureCore", "KeyVaultCore", "IdentityProviders", "MountWriter", .product(name: "Logging", package: "swift-log")], path: "Examples/provider-bench", swiftSettings: swiftSettings),
+        .target(name: "BenchSupport", path: "Examples/BenchSupport", swiftSettings: swiftSettings),
+        .executableTarget(name: "provider-bench", dependencies: ["BenchSupport", "SecretsStoreProvider", "KeyVaultTesting", "AzureCore", "KeyVaultCore", "IdentityProviders", "MountWriter", .product(name: "Logging", package: "swift-log")], path: "Examples/provider-bench", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "csi-bench",
+            dependencies: [
+                "BenchSupport", "CSIProvider", "KeyVaultTesting", "AzureCore", "IdentityProviders",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/csi-bench",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests (one target per library target, plus end-to-end)
 

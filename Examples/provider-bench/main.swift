@@ -17,6 +17,7 @@
 // 4. Token requests per identity when mounts of three identities share one provider.
 // 5. Peak RSS (VmHWM) of the process (the emulators run in the same process).
 
+import BenchSupport
 import AzureCore
 import Foundation
 import KeyVaultTesting

@@ -1,19 +1,27 @@
 import Foundation
 
+/// Shared by the benchmarks (`provider-bench`, `csi-bench`).
+///
 /// A plain-text table with right-aligned columns (left-aligned first column), printed to standard output.
-struct TextTable {
-    var title: String
-    var headers: [String]
-    var rows: [[String]] = []
+public struct TextTable {
+    /// The title line.
+    public var title: String
+    /// The column headers.
+    public var headers: [String]
+    /// The rows.
+    public var rows: [[String]] = []
 
-    init(_ title: String, headers: [String]) {
+    /// Creates an empty table.
+    public init(_ title: String, headers: [String]) {
         self.title = title
         self.headers = headers
     }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Adds a row.
+    public mutating func add(_ row: [String]) { rows.append(row) }
 
-    func render() -> String {
+    /// The table as text.
+    public func render() -> String {
         let all = [headers] + rows
         var widths = [Int](repeating: 0, count: headers.count)
         for row in all {
@@ -31,17 +39,17 @@ struct TextTable {
 }
 
 /// Number formatting for the tables.
-enum Format {
+public enum Format {
     /// Milliseconds with one decimal.
-    static func ms(_ duration: Duration) -> String { fixed(milliseconds(duration), 1) }
+    public static func ms(_ duration: Duration) -> String { fixed(milliseconds(duration), 1) }
 
     /// A duration in milliseconds.
-    static func milliseconds(_ duration: Duration) -> Double {
+    public static func milliseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
     /// A value with a fixed number of decimals.
-    static func fixed(_ value: Double, _ decimals: Int) -> String {
+    public static func fixed(_ value: Double, _ decimals: Int) -> String {
         String(format: "%.\(decimals)f", value)
     }
 }
