@@ -34,10 +34,23 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Log every request (never secret values or tokens).")
     var verbose = false
 
+    @Option(name: .long, help: "Key Vault latency added to every request, for example 20ms (overrides the seed's keyVaultLatency).")
+    var latency: String?
+
+    @Option(name: .customLong("latency-jitter"), help: "Spread the latency uniformly by this much either way, for example 5ms.")
+    var latencyJitter: String?
+
+    @Option(name: .customLong("rate-limit"), help: "Every vault answers 429 once REQUESTS per WINDOW are spent: REQUESTS/WINDOW, for example 400/1s or 4000/10s.")
+    var rateLimit: String?
+
+    @Option(name: .customLong("retry-after"), help: "The Retry-After (seconds) sent with each 429 of --rate-limit.")
+    var retryAfter: Int?
+
     func run() async throws {
         var logger = Logger(label: "akv-emulator", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = verbose ? .debug : .critical
-        let (seedValue, seedDirectory) = try loadSeed()
+        var (seedValue, seedDirectory) = try loadSeed()
+        try applyMeasurementFlags(to: &seedValue)
         let state = stateDirectory.map { URL(fileURLWithPath: $0) }
         let emulators = try await AzureEmulators.start(
             seed: seedValue, seedDirectory: seedDirectory, stateDirectory: state, logger: logger)
@@ -57,6 +70,32 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw error
         }
         await shutdown(emulators)
+    }
+
+    /// `--latency`, `--latency-jitter`, `--rate-limit` and `--retry-after` over the seed's own settings.
+    private func applyMeasurementFlags(to seed: inout AzureEmulatorSeed) throws {
+        func milliseconds(_ text: String, _ flag: String) throws -> Double {
+            guard let duration = CommandSupport.parseDuration(text) else {
+                throw CommandError("\(flag) \(text): expected a duration such as 20ms or 1s")
+            }
+            return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        }
+        if let latency {
+            seed.keyVaultLatency = .init(
+                milliseconds: try milliseconds(latency, "--latency"),
+                jitterMilliseconds: try latencyJitter.map { try milliseconds($0, "--latency-jitter") }
+            )
+        }
+        if let rateLimit {
+            let parts = rateLimit.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let requests = Int(parts[0]), requests >= 0 else {
+                throw CommandError("--rate-limit \(rateLimit): expected REQUESTS/WINDOW, for example 400/1s")
+            }
+            let window = try milliseconds(parts[1], "--rate-limit") / 1000
+            for index in seed.vaults.indices {
+                seed.vaults[index].rateLimit = .init(requestsPerWindow: requests, windowSeconds: window, retryAfterSeconds: retryAfter)
+            }
+        }
     }
 
     private func shutdown(_ emulators: AzureEmulators) async {

@@ -118,6 +118,12 @@ public struct AzureEmulators: Sendable {
             for vault in seed.vaults {
                 try await apply(vault, to: keyVault, seedDirectory: seedDirectory)
             }
+            if let latency = seed.keyVaultLatency {
+                await keyVault.faultInjector.setLatency(
+                    .milliseconds(Int64(latency.milliseconds.rounded())),
+                    jitter: .milliseconds(Int64((latency.jitterMilliseconds ?? 0).rounded()))
+                )
+            }
             try await keyVault.start(certificateAuthority: authority)
             started.append({ await keyVault.stop() })
             var urls: [String: URL] = [:]
@@ -199,6 +205,11 @@ public struct AzureEmulators: Sendable {
         async throws
     {
         try await emulator.addVault(name: vault.name, tenantID: vault.tenantId, permissionModel: vault.permissionModel ?? .rbac)
+        if let limit = vault.rateLimit {
+            try await emulator.setThrottling(vault: vault.name, KeyVaultThrottling(
+                requestsPerWindow: limit.requestsPerWindow, windowSeconds: limit.windowSeconds ?? 10, retryAfterSeconds: limit.retryAfterSeconds
+            ))
+        }
         for secret in vault.secrets ?? [] {
             try await emulator.setSecret(
                 vault: vault.name, name: secret.name, value: secret.value, contentType: secret.contentType,

@@ -60,15 +60,6 @@ public struct HealthzEndpoint: Service {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: serving ? "ok\n" : "not serving\n"))
             )
         }
-        let onListening = self.onListening
-        var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .warning)
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
-            logger: quiet
-        )
-        try await app.run()
+        try await SideEndpoint.run(router: router, host: host, port: port, logger: logger, onListening: onListening)
     }
 }

@@ -74,7 +74,10 @@ public struct CSIProviderServer: Service {
                 } catch {
                     return false
                 }
-                logger.info("shutting down: new mounts are refused; in-flight mounts may finish", metadata: ["grace": "\(gracePeriod)"])
+                logger.info(
+                    "shutting down: new mounts are refused; in-flight mounts may finish",
+                    metadata: ["grace": "\(gracePeriod)", "inFlight": "\(gate.mountsInFlight)"]
+                )
                 gate.beginDraining()
                 server.beginGracefulShutdown()
                 do {

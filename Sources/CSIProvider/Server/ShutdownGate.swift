@@ -10,6 +10,7 @@ public final class ShutdownGate: Sendable {
     private struct State {
         var draining = false
         var forced = false
+        var inFlight = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextID = 0
     }
@@ -24,6 +25,23 @@ public final class ShutdownGate: Sendable {
 
     /// Whether the grace period has passed.
     public var isForced: Bool { state.withLock { $0.forced } }
+
+    /// The mounts being served now.
+    public var mountsInFlight: Int { state.withLock { $0.inFlight } }
+
+    /// Counts a mount in; returns false (and counts nothing) when draining.
+    func enterMount() -> Bool {
+        state.withLock { state in
+            guard !state.draining else { return false }
+            state.inFlight += 1
+            return true
+        }
+    }
+
+    /// Counts a mount out.
+    func leaveMount() {
+        state.withLock { $0.inFlight -= 1 }
+    }
 
     /// Closes the gate: new mounts are refused from now on.
     public func beginDraining() {

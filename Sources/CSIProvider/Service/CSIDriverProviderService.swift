@@ -100,9 +100,10 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
     }
 
     private func mount(_ request: V1alpha1_MountRequest, metadata: inout Logger.Metadata) async throws(RPCError) -> V1alpha1_MountResponse {
-        guard !gate.isDraining else {
+        guard gate.enterMount() else {
             throw RPCError(code: .unavailable, message: "the provider is shutting down; retry on the restarted provider")
         }
+        defer { gate.leaveMount() }
         let inputs: MountInputs
         let parameters: ProviderParameters
         do {

@@ -15,7 +15,9 @@ import Foundation
 ///              "certificates": [{"name": "web", "subject": "web.example", "chainDepth": 3, "contentType": "application/x-pkcs12"},
 ///                               {"name": "imported", "pfxFile": "cert.pfx", "password": "pw"}],
 ///              "roleAssignments": [{"principalObjectId": "...", "role": "Key Vault Secrets User"}],
-///              "accessPolicies": [{"objectId": "...", "secrets": ["get"]}]}]}
+///              "accessPolicies": [{"objectId": "...", "secrets": ["get"]}],
+///              "rateLimit": {"requestsPerWindow": 400, "windowSeconds": 1, "retryAfterSeconds": 1}}],
+///  "keyVaultLatency": {"milliseconds": 20, "jitterMilliseconds": 5}}
 /// ```
 /// Repeated secret entries with one name become versions, oldest first.
 public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
@@ -158,6 +160,8 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         public var roleAssignments: [RoleAssignment]?
         /// Access policies.
         public var accessPolicies: [AccessPolicy]?
+        /// A rate limit: once a window's requests are spent, the vault answers 429 with `Retry-After`.
+        public var rateLimit: RateLimit?
 
         /// Creates a vault.
         /// - Parameters:
@@ -182,6 +186,38 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
             self.certificates = certificates
             self.roleAssignments = roleAssignments
             self.accessPolicies = accessPolicies
+        }
+    }
+
+    /// A vault's rate limit (`{"requestsPerWindow": 400, "windowSeconds": 1, "retryAfterSeconds": 1}`).
+    public struct RateLimit: Sendable, Hashable, Codable {
+        /// Requests answered per window before 429s.
+        public var requestsPerWindow: Int
+        /// The window, in seconds (default 10, as Key Vault's).
+        public var windowSeconds: Double?
+        /// The `Retry-After` sent with each 429 (none when absent).
+        public var retryAfterSeconds: Int?
+
+        /// Creates a rate limit.
+        public init(requestsPerWindow: Int, windowSeconds: Double? = nil, retryAfterSeconds: Int? = nil) {
+            self.requestsPerWindow = requestsPerWindow
+            self.windowSeconds = windowSeconds
+            self.retryAfterSeconds = retryAfterSeconds
+        }
+    }
+
+    /// The Key Vault emulator's latency (`{"milliseconds": 20, "jitterMilliseconds": 5}`): added before every
+    /// request, fixed or spread uniformly by the jitter.
+    public struct Latency: Sendable, Hashable, Codable {
+        /// The latency (the mean with a jitter), in milliseconds.
+        public var milliseconds: Double
+        /// The half-width of the uniform spread, in milliseconds.
+        public var jitterMilliseconds: Double?
+
+        /// Creates a latency.
+        public init(milliseconds: Double, jitterMilliseconds: Double? = nil) {
+            self.milliseconds = milliseconds
+            self.jitterMilliseconds = jitterMilliseconds
         }
     }
 
@@ -345,14 +381,17 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
     public var tenants: [Tenant]
     /// Vaults.
     public var vaults: [Vault]
+    /// The Key Vault emulator's latency, for measuring clients against a realistic round trip.
+    public var keyVaultLatency: Latency?
 
     /// Creates a seed.
     /// - Parameters:
     ///   - tenants: Tenants.
     ///   - vaults: Vaults.
-    public init(tenants: [Tenant], vaults: [Vault]) {
+    public init(tenants: [Tenant], vaults: [Vault], keyVaultLatency: Latency? = nil) {
         self.tenants = tenants
         self.vaults = vaults
+        self.keyVaultLatency = keyVaultLatency
     }
 
     /// Decodes a JSON seed.

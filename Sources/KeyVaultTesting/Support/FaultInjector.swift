@@ -31,6 +31,7 @@ public actor FaultInjector {
     }
 
     private var latency: Duration?
+    private var jitter: Duration = .zero
     private var queue: [Scripted] = []
     private var persistent: Scripted?
     private var countsByPath: [String: Int] = [:]
@@ -41,10 +42,14 @@ public actor FaultInjector {
     /// Creates an injector with no faults.
     public init() {}
 
-    /// Adds a fixed latency before every request (or removes it with `nil`).
-    /// - Parameter latency: The delay.
-    public func setLatency(_ latency: Duration?) {
+    /// Adds a latency before every request (or removes it with `nil`): fixed, or with `jitter` drawn uniformly from
+    /// `latency - jitter ... latency + jitter` (never below zero) for each request.
+    /// - Parameters:
+    ///   - latency: The delay (the mean when `jitter` is set).
+    ///   - jitter: The half-width of the uniform spread around it.
+    public func setLatency(_ latency: Duration?, jitter: Duration = .zero) {
         self.latency = latency
+        self.jitter = jitter
     }
 
     /// Appends one-shot faults; each matching request consumes the next one.
@@ -66,6 +71,7 @@ public actor FaultInjector {
     /// Clears all faults and counters.
     public func reset() {
         latency = nil
+        jitter = .zero
         queue = []
         persistent = nil
         countsByPath = [:]
@@ -117,7 +123,10 @@ public actor FaultInjector {
             fault = persistent.fault
         }
         if fault != nil { faultsServed += 1 }
-        return (latency, fault)
+        guard let latency, jitter > .zero else { return (latency, fault) }
+        let spread = Double(jitter.components.seconds) + Double(jitter.components.attoseconds) / 1e18
+        let drawn = latency + .milliseconds(Int64((Double.random(in: -spread...spread) * 1000).rounded()))
+        return (max(.zero, drawn), fault)
     }
 
     fileprivate func end(path: String, status: Int) {

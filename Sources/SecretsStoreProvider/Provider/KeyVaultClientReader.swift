@@ -12,9 +12,14 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
     let metrics: ProviderMetrics
     let logger: Logger
 
-    init(vaultURL: URL, vaultName: String, credential: any TokenCredential, configuration: ProviderConfiguration) throws(SecretsStoreProviderError) {
+    init(
+        vaultURL: URL, vaultName: String, credential: any TokenCredential, limiter: AdaptiveConcurrencyLimiter?,
+        configuration: ProviderConfiguration
+    ) throws(SecretsStoreProviderError) {
         let metrics = configuration.metrics
-        let transport = MeteredTransport(base: configuration.transport ?? AsyncHTTPClientTransport.shared, metrics: metrics)
+        let metered = MeteredTransport(base: configuration.transport ?? AsyncHTTPClientTransport.shared, metrics: metrics)
+        // Every attempt (retries included) takes a permit from the vault's limiter, shared by all mounts.
+        let transport: any HTTPTransport = limiter.map { LimitedTransport(wrapping: metered, limiter: $0) } ?? metered
         let host = vaultURL.host ?? ""
         do {
             client = try KeyVaultClient(

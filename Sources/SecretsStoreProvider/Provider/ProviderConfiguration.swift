@@ -21,8 +21,10 @@ public struct ProviderConfiguration: Sendable {
     /// Whether a Key Vault challenge's resource must match the vault's domain before a token is sent. `false` is
     /// honoured only for vaults on a loopback address (an emulator): a vault anywhere else is always verified.
     public var verifyChallengeResource: Bool
-    /// How many Key Vault requests one mount keeps in flight. Over HTTP/1.1 the transport's connection pool bounds
-    /// it too: give the transport at least this many connections per host (the default transport allows 8).
+    /// The most Key Vault requests in flight, per mount and per vault across all mounts (the ceiling of the vault's
+    /// adaptive limit: it halves on a 429, waits out `Retry-After`, and grows back while requests succeed; at least
+    /// one request always makes progress). Over HTTP/1.1 the transport's connection pool bounds it too: give the
+    /// transport at least this many connections per host (the default transport allows 8).
     public var maxConcurrentRequests: Int
     /// Whether the certificates of a PKCS#12 certificate-backed secret are ordered leaf -> intermediates -> root
     /// (the Go provider's `--construct-pem-chain`, default true). `false` keeps the order of the file's bags.

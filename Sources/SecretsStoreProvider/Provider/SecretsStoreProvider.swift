@@ -35,6 +35,7 @@ public actor SecretsStoreProvider {
     public nonisolated let configuration: ProviderConfiguration
     private var identities: BoundedCache<String, IdentityEntry>
     private var clients: BoundedCache<ClientKey, KeyVaultClientReader>
+    private var limiters: BoundedCache<String, AdaptiveConcurrencyLimiter>
     private let objects: SharedObjectStore
 
     /// A credential and the fingerprint of the proof it was built from (HMAC under a per-process key).
@@ -57,6 +58,7 @@ public actor SecretsStoreProvider {
         self.configuration = configuration
         identities = BoundedCache(limits: configuration.cacheLimits.identities)
         clients = BoundedCache(limits: configuration.cacheLimits.clients)
+        limiters = BoundedCache(limits: configuration.cacheLimits.clients)
         objects = SharedObjectStore(
             limits: configuration.cacheLimits, freshness: configuration.objectCacheTTL, metrics: configuration.metrics
         )
@@ -104,15 +106,21 @@ public actor SecretsStoreProvider {
             writeCertAndKeyInSeparateFiles: configuration.writeCertAndKeyInSeparateFiles,
             logger: logger
         )
+        let tally = ThrottleTally()
         do {
             let started = ContinuousClock.now
-            let result = try await fetcher.fetch(parameters.objects, defaultMode: parameters.defaultFileMode)
+            let result = try await ThrottleTally.$current.withValue(tally) {
+                try await fetcher.fetch(parameters.objects, defaultMode: parameters.defaultFileMode)
+            }
             logger.info(
                 "fetched objects",
                 metadata: ["vault": "\(parameters.keyvaultName)", "files": "\(result.files.count)", "elapsed": "\(ContinuousClock.now - started)"]
             )
             return result
-        } catch let error as SecretsStoreProviderError {
+        } catch var error as SecretsStoreProviderError {
+            if tally.value > 0 {
+                error.message += " (Key Vault answered 429 \(tally.value) time\(tally.value == 1 ? "" : "s") during this mount)"
+            }
             logger.debug("mount failed", metadata: ["vault": "\(parameters.keyvaultName)", "error": "\(error.message)"])
             throw error
         } catch is CancellationError {
@@ -226,10 +234,27 @@ public actor SecretsStoreProvider {
             vaultURL: vaultURL,
             vaultName: parameters.keyvaultName,
             credential: entry.credential,
+            limiter: limiter(for: vaultURL),
             configuration: configuration
         )
         clients.insert(reader, for: clientKey)
         return (reader, entry.scope)
+    }
+
+    /// The vault's limiter, shared by every identity and mount that reads it (one per host and port).
+    private func limiter(for vaultURL: URL) -> AdaptiveConcurrencyLimiter {
+        let host = (vaultURL.host ?? "").lowercased() + ":" + String(vaultURL.port ?? 443)
+        if let existing = limiters.value(for: host) { return existing }
+        let limiter = AdaptiveConcurrencyLimiter(ceiling: configuration.maxConcurrentRequests)
+        limiters.insert(limiter, for: host)
+        return limiter
+    }
+
+    /// The adaptive limit of a vault's requests now, or nil before the first request to it.
+    public func currentRequestLimit(vaultURL: URL) async -> Int? {
+        let host = (vaultURL.host ?? "").lowercased() + ":" + String(vaultURL.port ?? 443)
+        guard let limiter = limiters.peek(host) else { return nil }
+        return await limiter.currentLimit
     }
 
     private static func metricMode(_ mode: IdentitySelection.Mode) -> String {

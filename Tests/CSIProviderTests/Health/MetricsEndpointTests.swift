@@ -60,7 +60,7 @@ import Testing
                 #expect(Self.sample(text, "grpc_request_count", ["grpc_method": mount, "grpc_code": "OK"]) == 5, "\(text)")
                 #expect(Self.sample(text, "grpc_request_count", ["grpc_method": mount, "grpc_code": "NotFound"]) == 1)
                 #expect(Self.sample(text, "grpc_request_count", ["grpc_method": mount, "grpc_code": "PermissionDenied"]) == 1)
-                #expect(Self.sample(text, "grpc_request_bucket", ["grpc_code": "OK", "le": "+Inf"]) == 5)
+                #expect(Self.sample(text, "grpc_request_bucket", ["grpc_method": mount, "grpc_code": "OK", "le": "+Inf"]) == 5)
                 #expect(Self.sample(text, "keyvault_request_count", ["object_type": "key", "result": "ok"]) ?? 0 >= 2)
                 #expect(Self.sample(text, "keyvault_request_count", ["object_type": "secret", "result": "not_found"]) == 1)
                 #expect(Self.sample(text, "keyvault_request_count", ["object_type": "secret", "result": "forbidden"]) == 1)
