@@ -116,7 +116,7 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
             metadata["pod"] = "\(inputs.podName)"
             metadata["namespace"] = "\(inputs.podNamespace)"
             metadata["spc"] = "\(inputs.secretProviderClass)"
-            parameters = try ProviderParameters(validating: inputs.request)
+            parameters = try ProviderParameters(validating: inputs.request, objectsCache: provider.objectsCache)
         } catch {
             throw MountStatus.rpcError(for: error)
         }

@@ -67,6 +67,15 @@ public struct ProviderParameters: Sendable {
     /// - Returns: The validated parameters.
     /// - Throws: ``SecretsStoreProviderError`` naming the parameter or object at fault.
     public init(validating request: MountRequest) throws(SecretsStoreProviderError) {
+        try self.init(validating: request, objectsCache: nil)
+    }
+
+    /// Validates a mount request, taking the validated `objects` from a cache when their text was seen before.
+    /// - Parameters:
+    ///   - request: The parameters, secrets and default mode.
+    ///   - objectsCache: Validated objects by text (shared by the mounts of one provider).
+    /// - Throws: ``SecretsStoreProviderError`` naming the parameter or object at fault.
+    public init(validating request: MountRequest, objectsCache: ParsedObjectsCache?) throws(SecretsStoreProviderError) {
         let p = request.parameters
         func value(_ key: String) -> String { (p[key] ?? "").trimmingWhitespace() }
         func flag(_ key: String) throws(SecretsStoreProviderError) -> Bool {
@@ -167,13 +176,19 @@ public struct ProviderParameters: Sendable {
         // 10-14. Objects.
         let objectsText = value(Key.objects)
         guard !objectsText.isEmpty else { throw SecretsStoreProviderError(.missingParameter, "objects is not set") }
-        let parsed = try ObjectsParser.parse(objectsText)
-        var validated: [ValidatedKeyVaultObject] = []
-        for (index, object) in parsed.enumerated() {
-            validated.append(try object.validated(index: index))
+        let parse = { (text: String) throws(SecretsStoreProviderError) -> [ValidatedKeyVaultObject] in
+            var validated: [ValidatedKeyVaultObject] = []
+            for (index, object) in try ObjectsParser.parse(text).enumerated() {
+                validated.append(try object.validated(index: index))
+            }
+            try Self.checkFileNames(validated)
+            return validated
         }
-        try Self.checkFileNames(validated)
-        objects = validated
+        if let objectsCache {
+            objects = try objectsCache.objects(for: objectsText, parse: parse)
+        } else {
+            objects = try parse(objectsText)
+        }
         defaultFileMode = request.defaultFileMode
         self.warnings = warnings
     }

@@ -37,6 +37,8 @@ public actor SecretsStoreProvider {
     private var clients: BoundedCache<ClientKey, KeyVaultClientReader>
     private var limiters: BoundedCache<String, AdaptiveConcurrencyLimiter>
     private let objects: SharedObjectStore
+    /// Validated `objects` by their text, shared by every mount of this provider.
+    public nonisolated let objectsCache = ParsedObjectsCache()
 
     /// A credential and the fingerprint of the proof it was built from (HMAC under a per-process key).
     struct IdentityEntry {
@@ -78,7 +80,7 @@ public actor SecretsStoreProvider {
     /// - Returns: The files and object versions. One failing object fails the whole mount.
     /// - Throws: ``SecretsStoreProviderError``.
     public func fetch(_ request: MountRequest) async throws(SecretsStoreProviderError) -> MountResult {
-        let parameters = try ProviderParameters(validating: request)
+        let parameters = try ProviderParameters(validating: request, objectsCache: objectsCache)
         return try await fetch(parameters)
     }
 
@@ -141,7 +143,7 @@ public actor SecretsStoreProvider {
     /// - Returns: The fetched result and what the write changed.
     /// - Throws: ``SecretsStoreProviderError``; the files already on disk are left as they were.
     public func mount(_ request: MountRequest, into directory: String, owner: FileOwner? = nil) async throws(SecretsStoreProviderError) -> MountOutcome {
-        let parameters = try ProviderParameters(validating: request)
+        let parameters = try ProviderParameters(validating: request, objectsCache: objectsCache)
         let result = try await fetch(parameters)
         return try await writeOffActor(result, into: directory, owner: owner)
     }
