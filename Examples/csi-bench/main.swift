@@ -86,9 +86,10 @@ final class ProviderProcess: @unchecked Sendable {
 
     var peakKiB: Int { PeakMemory.peakResidentKiB(pid: process.processIdentifier) ?? 0 }
 
-    func stop() {
+    /// SIGTERM, then waits for the exit without blocking a cooperative thread.
+    func stop() async {
         process.terminate()
-        process.waitUntilExit()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     func withClient<T: Sendable>(_ body: @Sendable (V1alpha1_CSIDriverProvider.Client<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
@@ -217,7 +218,7 @@ do {
     say(table.render())
     say("   bound = token exchange \(Format.ms(tokenTime)) ms + challenge \(Format.ms(latency)) ms + ceil(\(objectCount)/\(concurrency)) x \(Format.ms(latency)) ms")
     say("")
-    first.stop()
+    await first.stop()
     summary.append("kv=\(kv1)/\(objectCount + 2)")
     summary.append("tokens=\(tok1)/1")
     summary.append("p50=\(Format.fixed(Format.milliseconds(p50) / Format.milliseconds(bound), 2))xbound")
@@ -246,7 +247,7 @@ do {
             }
             return (burst, spread)
         }
-        provider.stop()
+        await provider.stop()
         let burstMedian = burst.sorted()[1], spreadMedian = spread.sorted()[1]
         rotation.add([ttl == "0" ? "off" : ttl, "\(burstMedian)", "\(spreadMedian)", "\(200 * objectCount)"])
         summary.append("rotation[ttl=\(ttl)]=\(burstMedian)+\(spreadMedian)/\(200 * objectCount)")
@@ -265,7 +266,7 @@ do {
     }
     let elapsed = ContinuousClock.now - started
     let rssAfter3 = big.peakKiB
-    big.stop()
+    await big.stop()
     var memory = TextTable("3. Server peak RSS (VmHWM of the akv-csi-provider process)", headers: ["after", "peak RSS", "target"])
     memory.add(["scenario 1 (50 mounts, 1 identity)", "\(rssAfter1 / 1024) MiB", "<= 64 MiB"])
     memory.add(["10,000 mounts by \(identities) identities (\(Format.fixed(Format.milliseconds(elapsed) / 1000, 1)) s)", "\(rssAfter3 / 1024) MiB", "<= 96 MiB"])
