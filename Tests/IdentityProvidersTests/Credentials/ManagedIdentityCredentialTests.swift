@@ -134,7 +134,7 @@ import Testing
             let error = try await #require(throws: IdentityError.self) {
                 try await credential.getToken(for: TokenRequestContext(scopes: [IdentityFixture.scope]))
             }
-            #expect(ContinuousClock.now - started < .seconds(7))
+            #expect(ContinuousClock.now - started < .milliseconds(9500), "below AsyncHTTPClient's 10 s default even on a loaded machine")
             #expect(error.code == .credentialUnavailable)
             #expect(error.message.contains("timedOut"))
             #expect(error.message.contains("connectTimeout"), "\(error.message)")

@@ -1,6 +1,7 @@
 import AzureCore
 import Foundation
 import HTTPTypes
+import Logging
 import Synchronization
 import Testing
 @testable import SecretsStoreProvider
@@ -69,7 +70,8 @@ import Testing
         let provider = SecretsStoreProvider(configuration: ProviderConfiguration(
             transport: transport, authorityHost: URL(string: "https://login.example.test"),
             vaultURLs: ["kv": URL(string: "https://127.0.0.1:1/")!], verifyChallengeResource: false,
-            objectCacheTTL: .seconds(60), cacheLimits: limits
+            objectCacheTTL: .seconds(60), cacheLimits: limits,
+            logger: Logger(label: "memory", factory: { _ in SwiftLogNoOpLogHandler() })
         ))
         var resident: [Int] = []
         for mount in 0..<10_000 {

@@ -12,16 +12,16 @@ extension Diagnostics {
             FileManager.default.temporaryDirectory.appendingPathComponent("akv-diag-\(UUID().uuidString)")
         }
 
-        @Test func lintExitsOneWithEveryFindingAndZeroWhenClean() throws {
+        @Test func lintExitsOneWithEveryFindingAndZeroWhenClean() async throws {
             let folder = Self.directory()
             defer { try? FileManager.default.removeItem(at: folder) }
             let bad = folder.appendingPathComponent("bad.yaml")
             try AKVMountCommandTests.write(LintCase.all.last!.yaml, to: bad)
-            let run = try AKVMountCommandTests.run(["lint", "--spc", bad.path], environment: [:])
+            let run = try await AKVMountCommandTests.run(["lint", "--spc", bad.path], environment: [:])
             #expect(run.status == 1)
             #expect(run.stdout.contains("7 errors"))
             #expect(run.stdout.contains("fix: "))
-            let json = try AKVMountCommandTests.run(["lint", "--spc", bad.path, "--output", "json"], environment: [:])
+            let json = try await AKVMountCommandTests.run(["lint", "--spc", bad.path, "--output", "json"], environment: [:])
             #expect(json.status == 1)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect(object["errors"] as? Int == 7)
@@ -29,7 +29,7 @@ extension Diagnostics {
 
             let clean = folder.appendingPathComponent("clean.yaml")
             try AKVMountCommandTests.write(LintFixture.spc(LintFixture.base + ["useVMManagedIdentity: \"true\"", "userAssignedIdentityID: \"id\""]), to: clean)
-            let ok = try AKVMountCommandTests.run(["lint", "--spc", clean.path], environment: [:])
+            let ok = try await AKVMountCommandTests.run(["lint", "--spc", clean.path], environment: [:])
             #expect(ok.status == 0, "\(ok.stdout)")
             #expect(ok.stdout.contains("no problems found"))
         }
@@ -43,20 +43,20 @@ extension Diagnostics {
                 var environment = env.emulators.environment
                 environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
                 let vault = "\(Sample.vaultName)=\(env.emulators.vaultURLs[Sample.vaultName]!.absoluteString)"
-                func doctor(_ secret: String, json: Bool = false) throws -> AKVMountCommandTests.Run {
+                func doctor(_ secret: String, json: Bool = false) async throws -> AKVMountCommandTests.Run {
                     let creds = folder.appendingPathComponent("creds.json")
                     try AKVMountCommandTests.write("{\"clientid\":\"\(Sample.servicePrincipal.clientId)\",\"clientsecret\":\"\(secret)\"}", to: creds)
-                    return try AKVMountCommandTests.run(
+                    return try await AKVMountCommandTests.run(
                         ["doctor", "--spc", spc.path, "--secrets", creds.path, "--vault-url", vault, "--no-verify-challenge-resource",
                          "--target", folder.appendingPathComponent("target").path] + (json ? ["--output", "json"] : []),
                         environment: environment
                     )
                 }
-                let good = try doctor(Sample.servicePrincipal.secret ?? "")
+                let good = try await doctor(Sample.servicePrincipal.secret ?? "")
                 #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
                 #expect(good.stdout.contains("✓ 7 target"))
                 #expect(good.stdout.hasSuffix("checks passed\n"))
-                let wrong = try doctor("wrong-client-secret-value", json: true)
+                let wrong = try await doctor("wrong-client-secret-value", json: true)
                 #expect(wrong.status == 1)
                 let records = wrong.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
                 #expect(records.count == wrong.stdout.split(separator: "\n").count)

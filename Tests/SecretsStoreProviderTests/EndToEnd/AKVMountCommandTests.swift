@@ -22,6 +22,22 @@ import Testing
         return found
     }
 
+    /// Standard error read to its end on a thread of its own.
+    final class ErrorOutput: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var data = Data()
+
+        func read(_ pipe: Pipe) {
+            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+
+        func wait() -> Data {
+            done.wait()
+            return data
+        }
+    }
+
     struct Run {
         var status: Int32
         var stdout: String
@@ -40,12 +56,25 @@ import Testing
         return (process, out, err)
     }
 
-    static func run(_ arguments: [String], environment: [String: String]) throws -> Run {
+    /// Runs the command to its end. The blocking reads and wait happen on a thread of their own: the child talks
+    /// to the emulators in this process, which need the cooperative threads a blocked test would hold.
+    static func run(_ arguments: [String], environment: [String: String]) async throws -> Run {
         let (process, out, err) = try launch(arguments, environment: environment)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                // Standard error is drained on a second thread, so that neither pipe fills while the other is read.
+                let errors = ErrorOutput()
+                let reader = Thread { errors.read(err) }
+                reader.start()
+                let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                let stderr = errors.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: Run(
+                    status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                    stderr: String(decoding: stderr, as: UTF8.self)
+                ))
+            }
+        }
     }
 
     static func write(_ text: String, to url: URL) throws {
@@ -85,7 +114,7 @@ import Testing
             let secretsFile = env.root.appendingPathComponent("secrets.json")
             try Self.write(#"{"clientid":"\#(Sample.servicePrincipal.clientId)","clientsecret":"\#(Sample.servicePrincipal.secret ?? "")"}"#, to: secretsFile)
             let target = env.directory("cli-target")
-            let result = try Self.run(Self.arguments(env, spc: spcFile, target: target, extra: ["--secrets", secretsFile.path]), environment: Self.environment(env))
+            let result = try await Self.run(Self.arguments(env, spc: spcFile, target: target, extra: ["--secrets", secretsFile.path]), environment: Self.environment(env))
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try env.read(target, "ExampleSecret") == "MyAKSExampleSecret")
             #expect(try env.read(target, "key1").hasPrefix("-----BEGIN PUBLIC KEY-----"))
@@ -102,7 +131,7 @@ import Testing
             let spcFile = env.root.appendingPathComponent("bad.yaml")
             try Self.write(Self.spc(["tenantID": Sample.tenantID, "useVMManagedIdentity": "true", "objects": "array: []"]), to: spcFile)
             let target = env.directory("cli-bad")
-            let result = try Self.run(Self.arguments(env, spc: spcFile, target: target), environment: Self.environment(env))
+            let result = try await Self.run(Self.arguments(env, spc: spcFile, target: target), environment: Self.environment(env))
             #expect(result.status != 0)
             #expect(result.stderr.contains("keyvaultName is not provided"), "\(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: target + "/..data"))
@@ -159,7 +188,7 @@ extension AKVMountCommandTests {
             let attributesFile = env.root.appendingPathComponent("attributes.json")
             try Self.write(String(decoding: try JSONSerialization.data(withJSONObject: attributes), as: UTF8.self), to: attributesFile)
             let target = env.directory("cli-wi")
-            let result = try Self.run(
+            let result = try await Self.run(
                 Self.arguments(env, spc: spcFile, target: target, extra: ["--attributes", attributesFile.path, "--log-level", "trace"]),
                 environment: Self.environment(env)
             )
