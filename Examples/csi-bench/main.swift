@@ -185,6 +185,7 @@ do {
             options: CredentialOptions(transport: transport, authorityHost: emulators.entra.authorityHost)
         )
         let started = ContinuousClock.now
+        // The Key Vault scope goes in the form body to the loopback Entra emulator; nothing is sent to Azure.
         _ = try await credential.getToken(for: TokenRequestContext(scopes: ["https://vault.azure.net/.default"]))
         tokenTimes.append(ContinuousClock.now - started)
     }

@@ -13,7 +13,7 @@ import Testing
     }
 
     static func keyVault(_ code: KeyVaultError.Code, status: Int? = nil) -> KeyVaultError {
-        KeyVaultError(code: code, httpStatus: status, vault: "kv.vault.azure.net", message: "m")
+        KeyVaultError(code: code, httpStatus: status, vault: "kv.example.test", message: "m")
     }
 
     @Test func codesByCause() {

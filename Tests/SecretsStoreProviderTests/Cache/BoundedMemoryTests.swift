@@ -25,6 +25,7 @@ import Testing
             vaultRequests.withLock { $0 += 1 }
             guard request.headerFields[.authorization] != nil else {
                 var response = HTTPResponse(status: .unauthorized)
+                // The Key Vault resource name, as the challenge carries it; nothing is sent anywhere (in-memory).
                 response.headerFields[.wwwAuthenticate] =
                     #"Bearer authorization="https://login.example.test/\#(Self.tenant)", resource="https://vault.azure.net""#
                 return HTTPTransportResponse(response: response, body: Data())
