@@ -1,5 +1,6 @@
 import CoreMetrics
 import GRPCCore
+import SecretsStoreProvider
 
 /// The `grpc_request` histogram (seconds), by `grpc_method` (`/v1alpha1.CSIDriverProvider/Mount`) and `grpc_code`
 /// (`OK`, `InvalidArgument`, ... as Go names them), as the Go provider records it; never the message.
@@ -8,12 +9,11 @@ struct GRPCRequestMetrics: Sendable {
     let factory: any MetricsFactory
 
     func record(method: String, code: RPCError.Code?, duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        Timer(
-            label: Self.name,
+        ProviderMetrics(factory: factory).record(
+            Self.name,
             dimensions: [("grpc_method", "/v1alpha1.CSIDriverProvider/\(method)"), ("grpc_code", Self.goName(code))],
-            factory: factory
-        ).recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            duration: duration
+        )
     }
 
     /// Go's name of a status code (`codes.Code.String()`).

@@ -129,11 +129,15 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
         }
         let result = try await fetch(parameters)
         let response = MountResponseBuilder.response(for: result, objects: parameters.objects)
-        let size: Int
-        do {
-            size = (try response.serializedBytes() as [UInt8]).count
-        } catch {
-            throw RPCError(code: .internalError, message: "the mount response could not be encoded: \(error)")
+        // Exact size only when it can matter: the bound (payload plus the most framing protobuf adds) is cheap, and
+        // most responses are far below both limits; encoding a large one twice is the rare case.
+        var size = Self.encodedSizeBound(response)
+        if size > min(options.warningResponseBytes, options.maximumResponseBytes) {
+            do {
+                size = (try response.serializedBytes() as [UInt8]).count
+            } catch {
+                throw RPCError(code: .internalError, message: "the mount response could not be encoded: \(error)")
+            }
         }
         if size > options.maximumResponseBytes {
             throw RPCError(
@@ -143,7 +147,7 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
                     + "--max-response-size on this provider together, or mount fewer or smaller objects"
             )
         }
-        if size > options.warningResponseBytes {
+        if size > min(options.warningResponseBytes, options.maximumResponseBytes) {
             logger.warning(
                 "mount response is over 1 MiB; syncing it as a Kubernetes Secret will fail",
                 metadata: ["pod": metadata["pod"] ?? "", "spc": metadata["spc"] ?? "", "bytes": "\(size)"]
@@ -187,6 +191,15 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
         }
         for task in tasks { task.cancel() }
         return try outcome.get()
+    }
+
+    /// An upper bound of a response's encoded size: each file's path and contents plus at most 34 bytes of tags,
+    /// lengths and mode; each version's id and version plus at most 18 bytes.
+    public static func encodedSizeBound(_ response: V1alpha1_MountResponse) -> Int {
+        var total = 0
+        for file in response.files { total += file.path.utf8.count + file.contents.count + 34 }
+        for version in response.objectVersion { total += version.id.utf8.count + version.version.utf8.count + 18 }
+        return total
     }
 
     static func seconds(_ duration: Duration) -> String {

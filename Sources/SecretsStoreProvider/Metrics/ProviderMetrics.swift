@@ -41,8 +41,17 @@ public struct ProviderMetrics: Sendable {
     public static let disabled = ProviderMetrics(factory: NOOPMetricsHandler.instance)
 
     func keyVaultRequest(objectType: String, result: String, duration: Duration) {
+        record(Name.keyVaultRequest, dimensions: [("object_type", objectType), ("result", result)], duration: duration)
+    }
+
+    /// Records a duration on the timer (a histogram in seconds with swift-prometheus) of `label` and `dimensions`.
+    /// - Parameters:
+    ///   - label: The metric name.
+    ///   - dimensions: Low-cardinality labels.
+    ///   - duration: The duration.
+    public func record(_ label: String, dimensions: [(String, String)], duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        Timer(label: Name.keyVaultRequest, dimensions: [("object_type", objectType), ("result", result)], factory: factory)
+        Timer(label: label, dimensions: dimensions, factory: factory)
             .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 

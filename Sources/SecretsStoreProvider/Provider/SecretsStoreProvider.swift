@@ -245,7 +245,7 @@ public actor SecretsStoreProvider {
 
     /// The vault's limiter, shared by every identity and mount that reads it (one per host and port).
     private func limiter(for vaultURL: URL) -> AdaptiveConcurrencyLimiter {
-        let host = (vaultURL.host ?? "").lowercased() + ":" + String(vaultURL.port ?? 443)
+        let host = Self.limiterKey(vaultURL)
         if let existing = limiters.value(for: host) { return existing }
         let limiter = AdaptiveConcurrencyLimiter(ceiling: configuration.maxConcurrentRequests)
         limiters.insert(limiter, for: host)
@@ -254,9 +254,13 @@ public actor SecretsStoreProvider {
 
     /// The adaptive limit of a vault's requests now, or nil before the first request to it.
     public func currentRequestLimit(vaultURL: URL) async -> Int? {
-        let host = (vaultURL.host ?? "").lowercased() + ":" + String(vaultURL.port ?? 443)
-        guard let limiter = limiters.peek(host) else { return nil }
+        guard let limiter = limiters.peek(Self.limiterKey(vaultURL)) else { return nil }
         return await limiter.currentLimit
+    }
+
+    /// A vault's limiter key: its host and port.
+    private static func limiterKey(_ vaultURL: URL) -> String {
+        (vaultURL.host ?? "").lowercased() + ":" + String(vaultURL.port ?? 443)
     }
 
     private static func metricMode(_ mode: IdentitySelection.Mode) -> String {

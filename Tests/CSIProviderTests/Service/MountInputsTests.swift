@@ -1,6 +1,8 @@
 import CSIProvider
+import Foundation
 import GRPCCore
 import SecretsStoreProvider
+import SwiftProtobuf
 import Testing
 
 /// The driver's fields decoded as the driver encodes them.
@@ -57,5 +59,27 @@ import Testing
             #expect(!expected.isEmpty && error.message.hasPrefix(expected), "\(error.message)")
             #expect(MountStatus.code(for: error) == .invalidArgument)
         }
+    }
+}
+
+/// The cheap size bound used to skip encoding small responses is never below the real encoded size.
+@Suite struct ResponseSizeBoundTests {
+    @Test func boundIsAtLeastTheEncodedSize() throws {
+        var response = V1alpha1_MountResponse()
+        for index in 0..<50 {
+            var file = V1alpha1_File()
+            file.path = "dir/file-\(index)"
+            file.mode = 0o777
+            file.contents = .init(repeating: 7, count: index * 300)
+            response.files.append(file)
+            var version = V1alpha1_ObjectVersion()
+            version.id = "secret/file-\(index)"
+            version.version = String(repeating: "a", count: 32)
+            response.objectVersion.append(version)
+        }
+        let encoded = (try response.serializedBytes() as [UInt8]).count
+        let bound = CSIDriverProviderService.encodedSizeBound(response)
+        #expect(bound >= encoded)
+        #expect(bound - encoded < 50 * 40, "close enough to decide against the limits")
     }
 }
