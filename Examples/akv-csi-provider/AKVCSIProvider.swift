@@ -162,7 +162,7 @@ struct AKVCSIProvider: AsyncParsableCommand {
         configuration.objectCacheTTL = ttl
         configuration.cacheLimits = limits
         configuration.metrics = ProviderMetrics(factory: metricsFactory)
-        let provider = SecretsStoreProvider(configuration: configuration)
+        let provider = KeyVaultProvider(configuration: configuration)
         let server = CSIProviderServer(
             socketPath: socketPath, provider: provider,
             options: .init(mountTimeout: deadline, maximumResponseBytes: maxResponseSize),

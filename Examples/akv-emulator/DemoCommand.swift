@@ -73,7 +73,7 @@ struct DemoCommand: AsyncParsableCommand {
             verifyChallengeResource: false,
             logger: logger
         )
-        let provider = SecretsStoreProvider(configuration: configuration)
+        let provider = KeyVaultProvider(configuration: configuration)
         let scenarios = try DemoScenarios.all(emulators: emulators, manifestFolder: manifestFolder)
         print("Mounting into \(root)\n")
         for scenario in scenarios {

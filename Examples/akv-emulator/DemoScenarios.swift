@@ -37,13 +37,13 @@ struct DemoScenarios {
         let vault = ["keyvaultName": Sample.vaultName]
 
         let serviceConnector = try load("sc-demo-keyvault-csi.yaml", vault.merging([
-            "tenantId": Sample.tenantID, "userAssignedIdentityID": Sample.addonIdentity.clientId,
+            "tenantId": Sample.tenantID, "userAssignedIdentityID": Sample.addonIdentity.clientID,
         ]) { a, _ in a })
         let workloadIdentity = try load("azure-kvname-wi.yaml", vault.merging([
-            "tenantId": Sample.tenantID, "clientID": Sample.workloadIdentity.clientId,
+            "tenantId": Sample.tenantID, "clientID": Sample.workloadIdentity.clientID,
         ]) { a, _ in a })
         let userAssigned = try load("azure-kvname-user-msi.yaml", vault.merging([
-            "tenantId": Sample.tenantID, "userAssignedIdentityID": Sample.userAssignedIdentity.clientId,
+            "tenantId": Sample.tenantID, "userAssignedIdentityID": Sample.userAssignedIdentity.clientID,
         ]) { a, _ in a })
         let servicePrincipal = try load("azure-kvname-sp.yaml", vault.merging(["tenantID": Sample.tenantID]) { a, _ in a })
 
@@ -62,22 +62,22 @@ struct DemoScenarios {
         return [
             Scenario(
                 name: serviceConnector.name, title: "Scenario 1: Service Connector (the add-on's managed identity)",
-                identity: "IMDS, client ID \(Sample.addonIdentity.clientId)",
+                identity: "IMDS, client ID \(Sample.addonIdentity.clientID)",
                 request: MountRequest(secretProviderClass: serviceConnector, attributes: pod)),
             Scenario(
                 name: workloadIdentity.name, title: "Scenario 2: Microsoft Entra Workload ID",
-                identity: "federated token of system:serviceaccount:\(tokenKey.replacingOccurrences(of: "/", with: ":")), client ID \(Sample.workloadIdentity.clientId)",
+                identity: "federated token of system:serviceaccount:\(tokenKey.replacingOccurrences(of: "/", with: ":")), client ID \(Sample.workloadIdentity.clientID)",
                 request: MountRequest(secretProviderClass: workloadIdentity, attributes: wiAttributes)),
             Scenario(
                 name: userAssigned.name, title: "Scenario 3: user-assigned managed identity",
-                identity: "IMDS, client ID \(Sample.userAssignedIdentity.clientId)",
+                identity: "IMDS, client ID \(Sample.userAssignedIdentity.clientID)",
                 request: MountRequest(secretProviderClass: userAssigned, attributes: pod)),
             Scenario(
                 name: servicePrincipal.name, title: "Service principal (node-publish secret), every object type and format",
-                identity: "client secret of \(Sample.servicePrincipal.clientId)",
+                identity: "client secret of \(Sample.servicePrincipal.clientID)",
                 request: MountRequest(
                     secretProviderClass: servicePrincipal, attributes: pod,
-                    secrets: ["clientid": Sample.servicePrincipal.clientId, "clientsecret": Sample.servicePrincipal.secret ?? ""])),
+                    secrets: ["clientid": Sample.servicePrincipal.clientID, "clientsecret": Sample.servicePrincipal.secret ?? ""])),
         ]
     }
 

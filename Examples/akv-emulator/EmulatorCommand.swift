@@ -127,21 +127,21 @@ struct EmulatorCommand: AsyncParsableCommand {
         lines.append("  OIDC issuer    \(emulators.oidcIssuer.issuer)")
         for vault in emulators.seed.vaults {
             let url = emulators.vaultURLs[vault.name]?.absoluteString ?? "(not serving)"
-            lines.append("  Key Vault      \(vault.name) -> \(url) (tenant \(vault.tenantId))")
+            lines.append("  Key Vault      \(vault.name) -> \(url) (tenant \(vault.tenantID))")
         }
         for tenant in emulators.seed.tenants {
             lines.append("  tenant \(tenant.id)")
             for application in tenant.applications ?? [] {
                 let label = application.name.map { " (\($0))" } ?? ""
-                lines.append("    application  client \(application.clientId) object \(application.objectId)\(label)"
+                lines.append("    application  client \(application.clientID) object \(application.objectID)\(label)"
                     + (application.secret == nil ? "" : ", has a client secret"))
             }
             for identity in tenant.managedIdentities ?? [] {
                 let label = identity.name.map { " (\($0))" } ?? ""
-                lines.append("    managed id   client \(identity.clientId) object \(identity.objectId)\(label)")
+                lines.append("    managed id   client \(identity.clientID) object \(identity.objectID)\(label)")
             }
             for federated in tenant.federatedCredentials ?? [] {
-                lines.append("    federated    \(federated.clientId) <- \(federated.subject)")
+                lines.append("    federated    \(federated.clientID) <- \(federated.subject)")
             }
         }
         lines.append("")

@@ -61,7 +61,7 @@ struct MountCommand: AsyncParsableCommand {
             environment: environment, caBundle: caBundle, vaultURLs: vaultURLs,
             verifyChallengeResource: !noVerifyChallengeResource, concurrency: concurrency, logger: logger
         )
-        let provider = SecretsStoreProvider(configuration: configuration)
+        let provider = KeyVaultProvider(configuration: configuration)
         let succeeded: Bool
         do {
             succeeded = try await run(provider: provider, request: request)
@@ -74,7 +74,7 @@ struct MountCommand: AsyncParsableCommand {
     }
 
     /// Mounts once or rotates; returns false when a single mount failed (already reported on stderr).
-    private func run(provider: SecretsStoreProvider, request: MountRequest) async throws -> Bool {
+    private func run(provider: KeyVaultProvider, request: MountRequest) async throws -> Bool {
         guard let rotationInterval else {
             do {
                 let outcome = try await provider.mount(request, into: target)

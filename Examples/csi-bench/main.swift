@@ -108,7 +108,7 @@ func request(pod: Int, principal: AzureEmulatorSeed.Application = Sample.service
     ]
     var request = V1alpha1_MountRequest()
     request.attributes = String(decoding: try JSONSerialization.data(withJSONObject: attributes), as: UTF8.self)
-    request.secrets = String(decoding: try JSONSerialization.data(withJSONObject: ["clientid": principal.clientId, "clientsecret": principal.secret ?? ""]), as: UTF8.self)
+    request.secrets = String(decoding: try JSONSerialization.data(withJSONObject: ["clientid": principal.clientID, "clientsecret": principal.secret ?? ""]), as: UTF8.self)
     request.permission = "420"
     request.targetPath = "/var/lib/kubelet/pods/\(pod)/volumes/kubernetes.io~csi/secrets/mount"
     return request
@@ -152,13 +152,13 @@ var principals: [AzureEmulatorSeed.Application] = []
 for index in 0..<identities {
     let id = String(format: "%012d", index)
     principals.append(.init(
-        name: "bench-sp-\(index)", clientId: "6c0a3c1e-0000-4000-8000-\(id)", objectId: "6c0a3c1e-0000-4000-9000-\(id)",
+        name: "bench-sp-\(index)", clientID: "6c0a3c1e-0000-4000-8000-\(id)", objectID: "6c0a3c1e-0000-4000-9000-\(id)",
         secret: "bench-secret-\(index)"
     ))
 }
 seed.tenants[0].applications = (seed.tenants[0].applications ?? []) + principals
 seed.vaults[0].roleAssignments = (seed.vaults[0].roleAssignments ?? [])
-    + principals.map { .init(principalObjectId: $0.objectId, role: KeyVaultRole.secretsUser.name) }
+    + principals.map { .init(principalObjectID: $0.objectID, role: .secretsUser) }
 let value = String(repeating: "x", count: 1024)
 seed.vaults[0].secrets = (seed.vaults[0].secrets ?? []) + (0..<objectCount).map { .init(name: String(format: "bench-%02d", $0), value: value) }
 
@@ -181,7 +181,7 @@ do {
     var tokenTimes: [Duration] = []
     for _ in 0..<5 {
         let credential = try ClientSecretCredential(
-            tenantID: Sample.tenantID, clientID: Sample.servicePrincipal.clientId, secret: SecretString(Sample.servicePrincipal.secret ?? ""),
+            tenantID: Sample.tenantID, clientID: Sample.servicePrincipal.clientID, secret: SecretString(Sample.servicePrincipal.secret ?? ""),
             options: CredentialOptions(transport: transport, authorityHost: emulators.entra.authorityHost)
         )
         let started = ContinuousClock.now

@@ -93,8 +93,8 @@ struct BenchHarness {
     }
 
     /// A new provider (no cached credential, challenge or pinned content) configured for the emulators.
-    func makeProvider(transport: AsyncHTTPClientTransport, concurrency: Int) -> SecretsStoreProvider {
-        SecretsStoreProvider(configuration: ProviderConfiguration(
+    func makeProvider(transport: AsyncHTTPClientTransport, concurrency: Int) -> KeyVaultProvider {
+        KeyVaultProvider(configuration: ProviderConfiguration(
             transport: transport,
             authorityHost: emulators.entra.authorityHost,
             imdsEndpoint: emulators.imds.endpoint,
@@ -123,7 +123,7 @@ struct BenchHarness {
         var secrets: [String: String] = [:]
         switch identity {
         case .servicePrincipal:
-            secrets = ["clientid": Sample.servicePrincipal.clientId, "clientsecret": Sample.servicePrincipal.secret ?? ""]
+            secrets = ["clientid": Sample.servicePrincipal.clientID, "clientsecret": Sample.servicePrincipal.secret ?? ""]
         case .workload:
             // The token the emulators minted at start, handed again on every mount as kubelet's token manager
             // does until it refreshes the token.
@@ -135,11 +135,11 @@ struct BenchHarness {
             let json = try JSONSerialization.data(withJSONObject: [
                 "api://AzureADTokenExchange": ["token": token, "expirationTimestamp": "2099-01-01T00:00:00Z"],
             ])
-            parameters["clientID"] = Sample.workloadIdentity.clientId
+            parameters["clientID"] = Sample.workloadIdentity.clientID
             parameters["csi.storage.k8s.io/serviceAccount.tokens"] = String(decoding: json, as: UTF8.self)
         case .userAssigned:
             parameters["useVMManagedIdentity"] = "true"
-            parameters["userAssignedIdentityID"] = Sample.userAssignedIdentity.clientId
+            parameters["userAssignedIdentityID"] = Sample.userAssignedIdentity.clientID
         }
         return MountRequest(parameters: parameters, secrets: secrets)
     }

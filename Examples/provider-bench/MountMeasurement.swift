@@ -11,12 +11,12 @@ struct MountMeasurement {
     var files: Int
     var changed: Bool
 
-    /// The whole mount: fetch plus write (what `SecretsStoreProvider.mount(_:into:)` does, timed in two parts).
+    /// The whole mount: fetch plus write (what `KeyVaultProvider.mount(_:into:)` does, timed in two parts).
     var mount: Duration { fetch + write }
 
     /// Mounts `request` into `directory` with `provider`, timing the fetch and the write separately.
     static func run(
-        _ provider: SecretsStoreProvider, _ request: MountRequest, into directory: String, harness: BenchHarness
+        _ provider: KeyVaultProvider, _ request: MountRequest, into directory: String, harness: BenchHarness
     ) async throws -> MountMeasurement {
         let clock = ContinuousClock()
         let before = await harness.counts()

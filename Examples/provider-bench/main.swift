@@ -1,4 +1,4 @@
-// provider-bench: mount speed, request economy and memory of SecretsStoreProvider against the emulators.
+// provider-bench: mount speed, request economy and memory of KeyVaultProvider against the emulators.
 //
 // Usage: swift run -c release provider-bench
 //

@@ -74,21 +74,21 @@ public struct AzureEmulators: Sendable {
                 await entra.addTenant(tenant.id)
                 for application in tenant.applications ?? [] {
                     await entra.registerApplication(
-                        tenantID: tenant.id, clientID: application.clientId, objectID: application.objectId,
+                        tenantID: tenant.id, clientID: application.clientID, objectID: application.objectID,
                         secret: application.secret)
                 }
                 for identity in tenant.managedIdentities ?? [] {
                     await entra.registerApplication(
-                        tenantID: tenant.id, clientID: identity.clientId, objectID: identity.objectId, secret: nil)
+                        tenantID: tenant.id, clientID: identity.clientID, objectID: identity.objectID, secret: nil)
                     if tenant.id == imdsTenant {
                         await imds.addManagedIdentity(
-                            clientID: identity.clientId, objectID: identity.objectId, resourceID: identity.resourceId,
+                            clientID: identity.clientID, objectID: identity.objectID, resourceID: identity.resourceID,
                             systemAssigned: identity.systemAssigned ?? false)
                     }
                 }
                 for federated in tenant.federatedCredentials ?? [] {
                     try await entra.addFederatedCredential(
-                        tenantID: tenant.id, clientID: federated.clientId, issuer: federated.issuer ?? oidc.issuer,
+                        tenantID: tenant.id, clientID: federated.clientID, issuer: federated.issuer ?? oidc.issuer,
                         subject: federated.subject,
                         audience: federated.audience ?? OIDCIssuerEmulator.workloadIdentityAudience)
                     let key = "\(federated.namespace)/\(federated.serviceAccount)"
@@ -174,7 +174,7 @@ public struct AzureEmulators: Sendable {
         for tenant in seed.tenants {
             if let application = (tenant.applications ?? []).first(where: { $0.secret != nil }) {
                 env["AZURE_TENANT_ID"] = tenant.id
-                env["AZURE_CLIENT_ID"] = application.clientId
+                env["AZURE_CLIENT_ID"] = application.clientID
                 env["AZURE_CLIENT_SECRET"] = application.secret
                 break
             }
@@ -204,7 +204,7 @@ public struct AzureEmulators: Sendable {
     private static func apply(_ vault: AzureEmulatorSeed.Vault, to emulator: KeyVaultEmulator, seedDirectory: URL?)
         async throws
     {
-        try await emulator.addVault(name: vault.name, tenantID: vault.tenantId, permissionModel: vault.permissionModel ?? .rbac)
+        try await emulator.addVault(name: vault.name, tenantID: vault.tenantID, permissionModel: vault.permissionModel ?? .rbac)
         if let limit = vault.rateLimit {
             try await emulator.setThrottling(vault: vault.name, KeyVaultThrottling(
                 requestsPerWindow: limit.requestsPerWindow, windowSeconds: limit.windowSeconds ?? 10, retryAfterSeconds: limit.retryAfterSeconds
@@ -244,18 +244,13 @@ public struct AzureEmulators: Sendable {
             }
         }
         for assignment in vault.roleAssignments ?? [] {
-            guard let role = KeyVaultRole.named(assignment.role) else {
-                throw KeyVaultEmulatorError(
-                    code: .invalidArgument, vault: vault.name,
-                    reason: "unknown role '\(assignment.role)'; known: \(KeyVaultRole.builtIn.map(\.name).joined(separator: ", "))")
-            }
-            try await emulator.assignRole(vault: vault.name, principalObjectID: assignment.principalObjectId, role: role)
+            try await emulator.assignRole(vault: vault.name, principalObjectID: assignment.principalObjectID, role: assignment.role)
         }
         for policy in vault.accessPolicies ?? [] {
             try await emulator.setAccessPolicy(
                 vault: vault.name,
                 KeyVaultAccessPolicy(
-                    objectID: policy.objectId, secrets: Set(policy.secrets ?? []), keys: Set(policy.keys ?? []),
+                    objectID: policy.objectID, secrets: Set(policy.secrets ?? []), keys: Set(policy.keys ?? []),
                     certificates: Set(policy.certificates ?? [])))
         }
     }
@@ -264,7 +259,7 @@ public struct AzureEmulators: Sendable {
         switch kty.uppercased() {
         case "RSA", "RSA-HSM": return .rsa(bits: size ?? 2048)
         case "EC", "EC-HSM": return .ec(curve: curve ?? "P-256")
-        default: throw KeyVaultEmulatorError(code: .invalidArgument, reason: "unknown key type '\(kty)' (RSA or EC)")
+        default: throw KeyVaultEmulatorError(code: .invalidArgument, message: "unknown key type '\(kty)' (RSA or EC)")
         }
     }
 
@@ -272,7 +267,7 @@ public struct AzureEmulators: Sendable {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw KeyVaultEmulatorError(code: .invalidArgument, vault: vault, reason: "cannot read seed file \(url.path)")
+            throw KeyVaultEmulatorError(code: .invalidArgument, vault: vault, message: "cannot read seed file \(url.path)")
         }
     }
 }

@@ -49,7 +49,7 @@ struct AzureEmulatorsTests {
             #expect(env["AZURE_AUTHORITY_HOST"] == emulators.entra.authorityHost.absoluteString)
             #expect(env["AZURE_POD_IDENTITY_AUTHORITY_HOST"] == emulators.imds.endpoint.absoluteString)
             #expect(env["SSL_CERT_FILE"] == emulators.caFile.path)
-            #expect(env["AZURE_CLIENT_ID"] == sample.servicePrincipal.clientId)
+            #expect(env["AZURE_CLIENT_ID"] == sample.servicePrincipal.clientID)
             let vaultURL = try #require(emulators.vaultURLs[sample.vaultName])
             #expect(env[AzureEmulators.vaultVariable(sample.vaultName)] == vaultURL.absoluteString)
             let caPEM = try String(contentsOf: emulators.caFile, encoding: .utf8)
@@ -73,7 +73,7 @@ struct AzureEmulatorsTests {
                 let spToken = try #require(
                     try await Self.clientSecretToken(
                         transport, emulators: emulators, tenant: sample.tenantID,
-                        clientID: sample.servicePrincipal.clientId, secret: sample.servicePrincipal.secret!))
+                        clientID: sample.servicePrincipal.clientID, secret: sample.servicePrincipal.secret!))
                 let read = try await Self.send(transport, .get, getURL, headers: [.authorization: "Bearer \(spToken)"])
                 #expect(read.statusCode == 200)
                 #expect(Self.json(read)["value"] as? String == "secret1 version 2")
@@ -83,7 +83,7 @@ struct AzureEmulatorsTests {
                 imds.queryItems = [
                     URLQueryItem(name: "api-version", value: "2018-02-01"),
                     URLQueryItem(name: "resource", value: "https://vault.azure.net"),
-                    URLQueryItem(name: "client_id", value: sample.addonIdentity.clientId),
+                    URLQueryItem(name: "client_id", value: sample.addonIdentity.clientID),
                 ]
                 let imdsResponse = try await Self.send(transport, .get, imds.url!, headers: [HTTPField.Name("Metadata")!: "true"])
                 #expect(imdsResponse.statusCode == 200)
@@ -101,7 +101,7 @@ struct AzureEmulatorsTests {
                 let outsider = try #require(
                     try await Self.clientSecretToken(
                         transport, emulators: emulators, tenant: sample.tenantID,
-                        clientID: sample.unauthorizedApplication.clientId, secret: sample.unauthorizedApplication.secret!))
+                        clientID: sample.unauthorizedApplication.clientID, secret: sample.unauthorizedApplication.secret!))
                 let denied = try await Self.send(transport, .get, getURL, headers: [.authorization: "Bearer \(outsider)"])
                 #expect(denied.statusCode == 403)
                 #expect(((Self.json(denied)["error"] as? [String: Any])?["innererror"] as? [String: Any])?["code"] as? String == "ForbiddenByRbac")
@@ -127,12 +127,23 @@ struct AzureEmulatorsTests {
                          "secrets": [{"name": "a", "value": "1"}, {"name": "a", "value": "2"}],
                          "roleAssignments": [{"principalObjectId": "o", "role": "Key Vault Secret Reader"}]}]}
             """
-        let seed = try AzureEmulatorSeed.decode(json: Data(json.utf8))
+        let good = json.replacingOccurrences(of: "Key Vault Secret Reader", with: "Key Vault Secrets User")
+        let seed = try AzureEmulatorSeed.decode(json: Data(good.utf8))
         #expect(seed.vaults.first?.secrets?.count == 2)
+        #expect(seed.vaults.first?.tenantID == "t1")
+        #expect(seed.tenants.first?.applications?.first?.clientID == "c")
         #expect(seed.tenants.first?.applications?.first?.secret == "s")
-        await #expect(throws: KeyVaultEmulatorError.self) {
-            let emulators = try await AzureEmulators.start(seed: seed, logger: Self.logger)
-            await emulators.stop()
+        #expect(seed.vaults.first?.roleAssignments?.first?.role == .secretsUser)
+        // The JSON keys stay as written (`clientId`, `tenantId`, `principalObjectId`) when encoded again.
+        let encoded = String(decoding: try JSONEncoder().encode(seed), as: UTF8.self)
+        #expect(encoded.contains("\"tenantId\":\"t1\"") && encoded.contains("\"principalObjectId\":\"o\""))
+        do {
+            _ = try AzureEmulatorSeed.decode(json: Data(json.utf8))
+            Issue.record("an unknown role decoded")
+        } catch let error as DecodingError {
+            guard case .dataCorrupted(let context) = error else { Issue.record("\(error)"); return }
+            #expect(context.debugDescription.contains("unknown role 'Key Vault Secret Reader'"))
+            #expect(context.debugDescription.contains("Key Vault Secrets User"))
         }
     }
 }

@@ -20,7 +20,7 @@ import Testing
         let transport = try AsyncHTTPClientTransport(configuration: .init(caBundlePath: emulators.caFile.path), environment: [:])
         do {
             let credential = try ClientSecretCredential(
-                tenantID: Sample.tenantID, clientID: Sample.servicePrincipal.clientId,
+                tenantID: Sample.tenantID, clientID: Sample.servicePrincipal.clientID,
                 secret: SecretString(Sample.servicePrincipal.secret ?? ""),
                 options: CredentialOptions(transport: transport, authorityHost: emulators.entra.authorityHost)
             )
@@ -37,7 +37,7 @@ import Testing
                 Issue.record("the third request of a 2-per-window vault must be throttled")
             } catch let error as KeyVaultError {
                 #expect(error.code == .throttled)
-                #expect(error.httpStatus == 429)
+                #expect(error.statusCode == 429)
             }
             let counters = await emulators.keyVault.counters(vault: Sample.vaultName)
             #expect(counters.byStatus[429] == 1)
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func seedFieldsDecodeFromJSON() throws {
-        let json = #"{"tenants":[],"vaults":[{"name":"kv","tenantId":"t","rateLimit":{"requestsPerWindow":400,"windowSeconds":1,"retryAfterSeconds":1}}],"keyVaultLatency":{"milliseconds":20,"jitterMilliseconds":5}}"#
+        let json = #"{"tenants":[],"vaults":[{"name":"kv","tenantID":"t","rateLimit":{"requestsPerWindow":400,"windowSeconds":1,"retryAfterSeconds":1}}],"keyVaultLatency":{"milliseconds":20,"jitterMilliseconds":5}}"#
         let seed = try AzureEmulatorSeed.decode(json: Data(json.utf8))
         #expect(seed.keyVaultLatency == .init(milliseconds: 20, jitterMilliseconds: 5))
         #expect(seed.vaults[0].rateLimit == .init(requestsPerWindow: 400, windowSeconds: 1, retryAfterSeconds: 1))

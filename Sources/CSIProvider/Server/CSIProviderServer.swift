@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// the socket.
 ///
 /// ```swift
-/// let provider = SecretsStoreProvider(configuration: ProviderConfiguration(logger: logger))
+/// let provider = KeyVaultProvider(configuration: ProviderConfiguration(logger: logger))
 /// let server = CSIProviderServer(socketPath: "/provider/azure.sock", provider: provider, logger: logger)
 /// let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
 /// try await group.run()
@@ -39,7 +39,7 @@ public struct CSIProviderServer: Service {
     ///   - logger: The logger.
     public init(
         socketPath: String,
-        provider: SecretsStoreProvider,
+        provider: KeyVaultProvider,
         options: CSIDriverProviderService.Options = .init(),
         gracePeriod: Duration = .seconds(10),
         logger: Logger

@@ -7,7 +7,7 @@ import SwiftProtobuf
 /// The Secrets Store CSI driver's provider service (`v1alpha1.CSIDriverProvider`): `Version` and `Mount`.
 ///
 /// `Mount` decodes the driver's inputs (``MountInputs``), validates and fetches with the same code as
-/// ``SecretsStoreProvider/SecretsStoreProvider`` (one provider, so credentials, tokens and challenges are shared
+/// ``SecretsStoreProvider/KeyVaultProvider`` (one provider, so credentials, tokens and challenges are shared
 /// across the pods of a node), and returns the files and object versions. It writes nothing: the driver writes the
 /// files into the pod's volume.
 ///
@@ -42,7 +42,7 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
     }
 
     /// The provider that validates and fetches.
-    public let provider: SecretsStoreProvider
+    public let provider: KeyVaultProvider
     /// The shutdown state shared with the server.
     public let gate: ShutdownGate
     /// Limits.
@@ -56,7 +56,7 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
     ///   - gate: The shutdown state shared with the server.
     ///   - options: Limits.
     ///   - logger: The logger.
-    public init(provider: SecretsStoreProvider, gate: ShutdownGate = ShutdownGate(), options: Options = Options(), logger: Logger) {
+    public init(provider: KeyVaultProvider, gate: ShutdownGate = ShutdownGate(), options: Options = Options(), logger: Logger) {
         self.provider = provider
         self.gate = gate
         self.options = options

@@ -414,7 +414,7 @@ public struct KeyVaultClient: Sendable {
         recommendation: String? = nil
     ) -> KeyVaultError {
         KeyVaultError(
-            code: code, httpStatus: status, vault: host, objectName: context.name, objectType: context.type,
+            code: code, statusCode: status, vault: host, objectName: context.name, objectType: context.type,
             objectVersion: context.version, operation: context.operation, message: message,
             recommendation: recommendation
         )

@@ -6,7 +6,7 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
     /// The kind of failure.
     public var code: Code
     /// The HTTP status, when a response was received.
-    public var httpStatus: Int?
+    public var statusCode: Int?
     /// The vault (its host, for example `myvault.vault.azure.net`).
     public var vault: String
     /// The object name, when the request was about one object.
@@ -31,7 +31,7 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
     /// Creates an error.
     /// - Parameters:
     ///   - code: The kind of failure.
-    ///   - httpStatus: The HTTP status.
+    ///   - statusCode: The HTTP status.
     ///   - vault: The vault host.
     ///   - objectName: The object name.
     ///   - objectType: The object type.
@@ -43,13 +43,13 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
     ///   - recommendation: What to do.
     ///   - requestID: The request ID.
     public init(
-        code: Code, httpStatus: Int? = nil, vault: String, objectName: String? = nil,
+        code: Code, statusCode: Int? = nil, vault: String, objectName: String? = nil,
         objectType: KeyVaultObjectType? = nil, objectVersion: String? = nil, operation: String = "get",
         serviceErrorCode: String? = nil, innerErrorCode: String? = nil, message: String,
         recommendation: String? = nil, requestID: String? = nil
     ) {
         self.code = code
-        self.httpStatus = httpStatus
+        self.statusCode = statusCode
         self.vault = vault
         self.objectName = objectName
         self.objectType = objectType
@@ -66,7 +66,7 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
     /// Forbidden/ForbiddenByRbac: Caller is not authorized ... Assign the identity the "Key Vault Secrets User"
     /// role ...`.
     public var description: String {
-        if objectType == nil, objectName == nil, httpStatus == nil { return message }
+        if objectType == nil, objectName == nil, statusCode == nil { return message }
         var text = "failed to \(operation)"
         if let objectType { text += " \(objectType)" }
         if let objectName { text += " '\(objectName)'" }
@@ -74,7 +74,7 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
             text += " (version \(objectVersion.flatMap { $0.isEmpty ? nil : $0 } ?? "latest"))"
         }
         text += " from vault '\(vault)': "
-        if let httpStatus { text += "HTTP \(httpStatus) " }
+        if let statusCode { text += "HTTP \(statusCode) " }
         if let serviceErrorCode {
             text += serviceErrorCode + (innerErrorCode.map { "/\($0)" } ?? "") + ": "
         }

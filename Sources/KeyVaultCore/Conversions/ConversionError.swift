@@ -2,27 +2,27 @@
 /// file) into the bytes written to a file.
 ///
 /// Every conversion reads untrusted input, so malformed base64, PEM, DER, JWK or PKCS#12 data ends in one of these
-/// errors, never in a crash. The ``reason`` repeats the Go provider's wording where users search for it (for
+/// errors, never in a crash. The ``message`` repeats the Go provider's wording where users search for it (for
 /// example `failed to get certificate. unknown content type 'x'`). It never contains secret material.
 public struct ConversionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong, as a stable, comparable value.
     public var code: Code
     /// A human-readable explanation, without any secret material.
-    public var reason: String
+    public var message: String
 
     /// Creates a conversion error.
     /// - Parameters:
     ///   - code: The kind of failure.
-    ///   - reason: The explanation shown to the user.
-    public init(code: Code, reason: String) {
+    ///   - message: The explanation shown to the user.
+    public init(code: Code, message: String) {
         self.code = code
-        self.reason = reason
+        self.message = message
     }
 
-    /// The explanation alone (``reason``), so that wrapped messages read like the Go provider's.
-    public var description: String { reason }
+    /// The explanation alone (``message``), so that wrapped messages read like the Go provider's.
+    public var description: String { message }
 
-    /// Two errors are equal when their codes are; the reason is free text.
+    /// Two errors are equal when their codes are; the message is free text.
     public static func == (lhs: ConversionError, rhs: ConversionError) -> Bool { lhs.code == rhs.code }
 
     /// Hashes the code only, consistent with ``==(_:_:)``.

@@ -43,10 +43,10 @@ public enum ObjectConverter {
         logger: Logger
     ) throws -> [UInt8] {
         guard let value = secret.value else {
-            throw ConversionError(code: .missingValue, reason: "secret value is nil")
+            throw ConversionError(code: .missingValue, message: "secret value is nil")
         }
         guard let id = secret.id, !id.isEmpty else {
-            throw ConversionError(code: .missingID, reason: "secret id is nil")
+            throw ConversionError(code: .missingID, message: "secret id is nil")
         }
         let content: String
         if let kid = secret.kid, !kid.isEmpty {
@@ -67,10 +67,10 @@ public enum ObjectConverter {
     ///   malformed JWK).
     public static func convert(key: KeyBundle) throws -> [UInt8] {
         guard let jwk = key.key else {
-            throw ConversionError(code: .missingValue, reason: "key value is nil")
+            throw ConversionError(code: .missingValue, message: "key value is nil")
         }
         guard let kid = jwk.kid, !kid.isEmpty else {
-            throw ConversionError(code: .missingID, reason: "key id is nil")
+            throw ConversionError(code: .missingID, message: "key id is nil")
         }
         return Array(try PublicKeyConverter.publicKeyPEM(of: jwk).utf8)
     }
@@ -81,10 +81,10 @@ public enum ObjectConverter {
     /// - Throws: ``ConversionError`` (`certificate value is nil`, `certificate id is nil`, malformed DER).
     public static func convert(certificate: CertificateBundle) throws -> [UInt8] {
         guard let der = certificate.cer else {
-            throw ConversionError(code: .missingValue, reason: "certificate value is nil")
+            throw ConversionError(code: .missingValue, message: "certificate value is nil")
         }
         guard let id = certificate.id, !id.isEmpty else {
-            throw ConversionError(code: .missingID, reason: "certificate id is nil")
+            throw ConversionError(code: .missingID, message: "certificate id is nil")
         }
         _ = try CertificateSummary(der: der, index: 0)
         return Array(PEMBlock(type: "CERTIFICATE", bytes: der).encoded.utf8)
@@ -106,7 +106,7 @@ public enum ObjectConverter {
         guard let key = bundle.privateKeyPKCS8DER else {
             throw ConversionError(
                 code: .unsupportedConversion,
-                reason: "the PKCS#12 file holds \(bundle.certificatesDER.count) certificate(s) but no private key"
+                message: "the PKCS#12 file holds \(bundle.certificatesDER.count) certificate(s) but no private key"
             )
         }
         let chain = constructPEMChain
@@ -124,7 +124,7 @@ public enum ObjectConverter {
     public static func pkcs12(fromPEM pem: String, password: String = "") throws -> [UInt8] {
         let parts = try pemParts(pem)
         guard parts.key != nil || !parts.certificates.isEmpty else {
-            throw ConversionError(code: .invalidPEM, reason: "the PEM text holds no private key or certificate")
+            throw ConversionError(code: .invalidPEM, message: "the PEM text holds no private key or certificate")
         }
         return try PKCS12Bundle.build(
             privateKeyPKCS8DER: parts.key, certificatesDER: parts.certificates, password: password
@@ -153,7 +153,7 @@ public enum ObjectConverter {
         guard let contentType, !contentType.isEmpty else {
             throw ConversionError(
                 code: .missingContentType,
-                reason: "failed to get certificate. the certificate-backed secret has no content type"
+                message: "failed to get certificate. the certificate-backed secret has no content type"
             )
         }
         switch contentType.lowercased() {
@@ -175,7 +175,7 @@ public enum ObjectConverter {
         default:
             throw ConversionError(
                 code: .unknownContentType,
-                reason: "failed to get certificate. unknown content type '\(contentType)'"
+                message: "failed to get certificate. unknown content type '\(contentType)'"
             )
         }
     }
@@ -190,13 +190,13 @@ public enum ObjectConverter {
                 certificates.append(block.bytes)
             case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
                 guard key == nil else {
-                    throw ConversionError(code: .invalidPEM, reason: "the PEM text holds more than one private key")
+                    throw ConversionError(code: .invalidPEM, message: "the PEM text holds more than one private key")
                 }
                 key = try OpenSSLLibraryContext.shared.withContext {
                     try OpenSSLCodec.pkcs8DER(fromAnyPrivateKeyDER: block.bytes)
                 }
             case "ENCRYPTED PRIVATE KEY":
-                throw ConversionError(code: .invalidPEM, reason: "encrypted private keys are not supported")
+                throw ConversionError(code: .invalidPEM, message: "encrypted private keys are not supported")
             default:
                 continue
             }

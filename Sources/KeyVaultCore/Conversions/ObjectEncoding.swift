@@ -22,7 +22,7 @@ public enum ObjectEncoding: String, Sendable, Hashable, CaseIterable {
         default:
             throw ConversionError(
                 code: .invalidObjectEncoding,
-                reason: "invalid objectEncoding: \(trimmed), should be hex, base64 or utf-8"
+                message: "invalid objectEncoding: \(trimmed), should be hex, base64 or utf-8"
             )
         }
     }

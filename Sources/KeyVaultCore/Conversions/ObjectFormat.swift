@@ -17,7 +17,7 @@ public enum ObjectFormat: String, Sendable, Hashable, CaseIterable {
         case "", "pem": self = .pem
         case "pfx": self = .pfx
         default:
-            throw ConversionError(code: .invalidObjectFormat, reason: "invalid objectFormat: \(trimmed), should be PEM or PFX")
+            throw ConversionError(code: .invalidObjectFormat, message: "invalid objectFormat: \(trimmed), should be PEM or PFX")
         }
     }
 }

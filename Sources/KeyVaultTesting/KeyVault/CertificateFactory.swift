@@ -22,7 +22,7 @@ enum CertificateFactory {
         validityDays: Int = 365
     ) throws -> [Issued] {
         guard (1...5).contains(depth) else {
-            throw KeyVaultEmulatorError(code: .invalidArgument, reason: "chain depth \(depth) is not between 1 and 5")
+            throw KeyVaultEmulatorError(code: .invalidArgument, message: "chain depth \(depth) is not between 1 and 5")
         }
         let notBefore = now.addingTimeInterval(-3600)
         let notAfter = now.addingTimeInterval(Double(validityDays) * 86_400)

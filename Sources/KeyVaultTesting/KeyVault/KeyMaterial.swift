@@ -21,7 +21,7 @@ enum KeyMaterial {
             case 3072: size = .bits3072
             case 4096: size = .bits4096
             default:
-                throw KeyVaultEmulatorError(code: .invalidArgument, reason: "RSA key size \(bits) is not 2048, 3072 or 4096")
+                throw KeyVaultEmulatorError(code: .invalidArgument, message: "RSA key size \(bits) is not 2048, 3072 or 4096")
             }
             let key = try _RSA.Signing.PrivateKey(keySize: size)
             return Generated(privateKey: Certificate.PrivateKey(key), pkcs8DER: key.pkcs8DERRepresentation)
@@ -38,7 +38,7 @@ enum KeyMaterial {
                 return Generated(privateKey: Certificate.PrivateKey(key), pkcs8DER: key.derRepresentation)
             default:
                 throw KeyVaultEmulatorError(
-                    code: .invalidArgument, reason: "curve \(curve) cannot be generated (P-256, P-384, P-521; import P-256K as a JWK)")
+                    code: .invalidArgument, message: "curve \(curve) cannot be generated (P-256, P-384, P-521; import P-256K as a JWK)")
             }
         }
     }
@@ -55,7 +55,7 @@ enum KeyMaterial {
         if let key = P256.Signing.PublicKey(publicKey) { return ec("P-256", key.rawRepresentation, 32) }
         if let key = P384.Signing.PublicKey(publicKey) { return ec("P-384", key.rawRepresentation, 48) }
         if let key = P521.Signing.PublicKey(publicKey) { return ec("P-521", key.rawRepresentation, 66) }
-        throw KeyVaultEmulatorError(code: .invalidCertificateMaterial, reason: "unsupported public key type")
+        throw KeyVaultEmulatorError(code: .invalidCertificateMaterial, message: "unsupported public key type")
     }
 
     /// The `kty`, key size and curve of a public key, for certificate policies.

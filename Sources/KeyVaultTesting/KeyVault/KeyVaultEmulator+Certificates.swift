@@ -35,12 +35,12 @@ extension KeyVaultEmulator {
         } catch {
             throw KeyVaultEmulatorError(
                 code: .invalidCertificateMaterial, vault: vault, object: "certificates/\(name)",
-                reason: "the PKCS#12 file cannot be read: \(error)")
+                message: "the PKCS#12 file cannot be read: \(error)")
         }
         guard let key = bundle.privateKeyPKCS8DER else {
             throw KeyVaultEmulatorError(
                 code: .invalidCertificateMaterial, vault: vault, object: "certificates/\(name)",
-                reason: "the PKCS#12 file holds no private key")
+                message: "the PKCS#12 file holds no private key")
         }
         return try storeCertificate(
             vault: vault, name: name, privateKeyPKCS8: Data(key), certificatesDER: bundle.certificatesDER.map { Data($0) },
@@ -66,7 +66,7 @@ extension KeyVaultEmulator {
         guard let keyBlock = blocks.first(where: { $0.label.hasSuffix("PRIVATE KEY") }) else {
             throw KeyVaultEmulatorError(
                 code: .invalidCertificateMaterial, vault: vault, object: "certificates/\(name)",
-                reason: "the PEM content has no private key")
+                message: "the PEM content has no private key")
         }
         let pkcs8 = try Self.pkcs8(from: keyBlock, vault: vault, name: name)
         return try storeCertificate(
@@ -141,14 +141,14 @@ extension KeyVaultEmulator {
             default:
                 throw KeyVaultEmulatorError(
                     code: .invalidCertificateMaterial, vault: vault, object: "certificates/\(name)",
-                    reason: "unsupported private key block \(block.label)")
+                    message: "unsupported private key block \(block.label)")
             }
         } catch let error as KeyVaultEmulatorError {
             throw error
         } catch {
             throw KeyVaultEmulatorError(
                 code: .invalidCertificateMaterial, vault: vault, object: "certificates/\(name)",
-                reason: "the private key cannot be read")
+                message: "the private key cannot be read")
         }
     }
 
@@ -159,33 +159,33 @@ extension KeyVaultEmulator {
     ) throws -> String {
         try Self.checkObjectName(name, vault: vault)
         guard vaultKey(vault) != nil else {
-            throw KeyVaultEmulatorError(code: .vaultNotFound, vault: vault, reason: "no vault with this name")
+            throw KeyVaultEmulatorError(code: .vaultNotFound, vault: vault, message: "no vault with this name")
         }
         let object = "certificates/\(name)"
         guard secretContentType == Self.pkcs12ContentType || secretContentType == Self.pemContentType else {
             throw KeyVaultEmulatorError(
                 code: .invalidArgument, vault: vault, object: object,
-                reason: "secret content type must be application/x-pkcs12 or application/x-pem-file")
+                message: "secret content type must be application/x-pkcs12 or application/x-pem-file")
         }
         let privateKey: Certificate.PrivateKey
         do {
             privateKey = try Certificate.PrivateKey(derBytes: [UInt8](privateKeyPKCS8))
         } catch {
             throw KeyVaultEmulatorError(
-                code: .invalidCertificateMaterial, vault: vault, object: object, reason: "the private key cannot be read")
+                code: .invalidCertificateMaterial, vault: vault, object: object, message: "the private key cannot be read")
         }
         var parsed: [(der: Data, certificate: Certificate)] = []
         for der in certificatesDER {
             guard let certificate = try? Certificate(derEncoded: [UInt8](der)) else {
                 throw KeyVaultEmulatorError(
-                    code: .invalidCertificateMaterial, vault: vault, object: object, reason: "a certificate cannot be read")
+                    code: .invalidCertificateMaterial, vault: vault, object: object, message: "a certificate cannot be read")
             }
             parsed.append((der, certificate))
         }
         guard let leafIndex = parsed.firstIndex(where: { $0.certificate.publicKey == privateKey.publicKey }) else {
             throw KeyVaultEmulatorError(
                 code: .invalidCertificateMaterial, vault: vault, object: object,
-                reason: "no certificate matches the private key")
+                message: "no certificate matches the private key")
         }
         let leaf = parsed[leafIndex]
         var others = parsed
@@ -206,7 +206,7 @@ extension KeyVaultEmulator {
             } catch {
                 throw KeyVaultEmulatorError(
                     code: .invalidCertificateMaterial, vault: vault, object: object,
-                    reason: "the PKCS#12 backing secret cannot be built: \(error)")
+                    message: "the PKCS#12 backing secret cannot be built: \(error)")
             }
         }
 

@@ -293,7 +293,7 @@ extension KeyVaultEmulator {
             else { return Self.notFound(.key, name: name, version: nil) }
             return Self.ok(KeyVaultWire.keyBundle(record, name: canonical, base: base))
         } catch let error as KeyVaultEmulatorError {
-            return Self.failure(.badRequest, "BadParameter", error.reason)
+            return Self.failure(.badRequest, "BadParameter", error.message)
         } catch {
             return Self.failure(.badRequest, "BadParameter", "The key cannot be created.")
         }
@@ -329,7 +329,7 @@ extension KeyVaultEmulator {
         } catch let error as KeyVaultEmulatorError {
             return Self.failure(
                 .badRequest, "BadParameter",
-                "The specified X.509 certificate content can not be read (\(error.reason)). Please check if the certificate is in valid PKCS#12 or PEM format.")
+                "The specified X.509 certificate content can not be read (\(error.message)). Please check if the certificate is in valid PKCS#12 or PEM format.")
         } catch {
             return Self.failure(.badRequest, "BadParameter", "The certificate cannot be imported.")
         }

@@ -113,10 +113,10 @@ public actor KeyVaultEmulator {
         guard Self.isValidVaultName(name) else {
             throw KeyVaultEmulatorError(
                 code: .invalidArgument, vault: name,
-                reason: "a vault name has 3-24 characters: letters, digits and dashes, starting with a letter")
+                message: "a vault name has 3-24 characters: letters, digits and dashes, starting with a letter")
         }
         guard vaultKey(name) == nil else {
-            throw KeyVaultEmulatorError(code: .vaultExists, vault: name, reason: "the vault exists already")
+            throw KeyVaultEmulatorError(code: .vaultExists, vault: name, message: "the vault exists already")
         }
         vaults[name] = VaultState(name: name, tenantID: tenantID, permissionModel: permissionModel)
         if let authority = servingAuthority {
@@ -220,7 +220,7 @@ public actor KeyVaultEmulator {
     ) throws -> String {
         try Self.checkObjectName(name, vault: vault)
         guard jwk["kty"] != nil else {
-            throw KeyVaultEmulatorError(code: .invalidArgument, vault: vault, object: "keys/\(name)", reason: "the JWK has no kty")
+            throw KeyVaultEmulatorError(code: .invalidArgument, vault: vault, object: "keys/\(name)", message: "the JWK has no kty")
         }
         let privateFields: Set<String> = ["d", "dp", "dq", "qi", "p", "q", "k", "key_hsm"]
         var fields: [String: JSONValue] = [:]
@@ -272,7 +272,7 @@ public actor KeyVaultEmulator {
                 else {
                     throw KeyVaultEmulatorError(
                         code: .objectNotFound, vault: vault, object: "\(kind.collection)/\(name)/\(version ?? "")",
-                        reason: "no such object version")
+                        message: "no such object version")
                 }
                 set(&list[index])
                 table[key] = list
@@ -385,7 +385,7 @@ public actor KeyVaultEmulator {
 
     func mutateVault<T>(_ name: String, _ body: (inout VaultState) throws -> T) throws -> T {
         guard let key = vaultKey(name), var state = vaults[key] else {
-            throw KeyVaultEmulatorError(code: .vaultNotFound, vault: name, reason: "no vault with this name")
+            throw KeyVaultEmulatorError(code: .vaultNotFound, vault: name, message: "no vault with this name")
         }
         let result = try body(&state)
         vaults[key] = state
@@ -410,7 +410,7 @@ public actor KeyVaultEmulator {
         guard isValidObjectName(name) else {
             throw KeyVaultEmulatorError(
                 code: .invalidArgument, vault: vault, object: name,
-                reason: "an object name has 1-127 characters: letters, digits and dashes")
+                message: "an object name has 1-127 characters: letters, digits and dashes")
         }
     }
 }

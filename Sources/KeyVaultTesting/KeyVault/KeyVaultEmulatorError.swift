@@ -30,19 +30,19 @@ public struct KeyVaultEmulatorError: Error, Hashable, Sendable, CustomStringConv
     /// The object concerned (`secrets/name[/version]`), if any.
     public var object: String?
     /// Details (never a secret value).
-    public var reason: String
+    public var message: String
 
     /// Creates an error.
     /// - Parameters:
     ///   - code: What went wrong.
     ///   - vault: The vault concerned.
     ///   - object: The object concerned.
-    ///   - reason: Details, never a secret value.
-    public init(code: Code, vault: String? = nil, object: String? = nil, reason: String) {
+    ///   - message: Details, never a secret value.
+    public init(code: Code, vault: String? = nil, object: String? = nil, message: String) {
         self.code = code
         self.vault = vault
         self.object = object
-        self.reason = reason
+        self.message = message
     }
 
     /// A one-line summary.
@@ -50,6 +50,6 @@ public struct KeyVaultEmulatorError: Error, Hashable, Sendable, CustomStringConv
         var text = "KeyVaultEmulatorError(\(code))"
         if let vault { text += " vault=\(vault)" }
         if let object { text += " object=\(object)" }
-        return text + ": \(reason)"
+        return text + ": \(message)"
     }
 }

@@ -9,35 +9,35 @@ extension AzureEmulatorSeed {
         /// The Key Vault add-on's user-assigned identity (`azureKeyvaultSecretsProvider`), used by Service
         /// Connector (scenario 1) and by the user-assigned managed identity scenario (3).
         public static let addonIdentity = AzureEmulatorSeed.ManagedIdentity(
-            name: "azurekeyvaultsecretsprovider-aks", clientId: "5b0a3c1e-0000-4000-8000-00000000a001",
-            objectId: "5b0a3c1e-0000-4000-8000-00000000b001",
-            resourceId:
+            name: "azurekeyvaultsecretsprovider-aks", clientID: "5b0a3c1e-0000-4000-8000-00000000a001",
+            objectID: "5b0a3c1e-0000-4000-8000-00000000b001",
+            resourceID:
                 "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/MC_rg_aks_westeurope/providers/Microsoft.ManagedIdentity/userAssignedIdentities/azurekeyvaultsecretsprovider-aks"
         )
         /// A second user-assigned identity assigned to the node pool (scenario 3 with your own identity).
         public static let userAssignedIdentity = AzureEmulatorSeed.ManagedIdentity(
-            name: "kv-reader-identity", clientId: "5b0a3c1e-0000-4000-8000-00000000a002",
-            objectId: "5b0a3c1e-0000-4000-8000-00000000b002",
-            resourceId:
+            name: "kv-reader-identity", clientID: "5b0a3c1e-0000-4000-8000-00000000a002",
+            objectID: "5b0a3c1e-0000-4000-8000-00000000b002",
+            resourceID:
                 "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kv-reader-identity"
         )
         /// The workload identity (scenario 2): a user-assigned identity with a federated credential for
         /// `system:serviceaccount:default:workload-identity-sa`. It is not assigned to the VM.
         public static let workloadIdentity = AzureEmulatorSeed.Application(
-            name: "workload-identity", clientId: "5b0a3c1e-0000-4000-8000-00000000a003",
-            objectId: "5b0a3c1e-0000-4000-8000-00000000b003")
+            name: "workload-identity", clientID: "5b0a3c1e-0000-4000-8000-00000000a003",
+            objectID: "5b0a3c1e-0000-4000-8000-00000000b003")
         /// The workload identity's service account namespace.
         public static let serviceAccountNamespace = "default"
         /// The workload identity's service account name.
         public static let serviceAccountName = "workload-identity-sa"
         /// A service principal with a client secret.
         public static let servicePrincipal = AzureEmulatorSeed.Application(
-            name: "kv-service-principal", clientId: "5b0a3c1e-0000-4000-8000-00000000a004",
-            objectId: "5b0a3c1e-0000-4000-8000-00000000b004", secret: "sample-service-principal-secret")
+            name: "kv-service-principal", clientID: "5b0a3c1e-0000-4000-8000-00000000a004",
+            objectID: "5b0a3c1e-0000-4000-8000-00000000b004", secret: "sample-service-principal-secret")
         /// An application with a secret and no access to the vault (for 403 tests).
         public static let unauthorizedApplication = AzureEmulatorSeed.Application(
-            name: "no-access", clientId: "5b0a3c1e-0000-4000-8000-00000000a005",
-            objectId: "5b0a3c1e-0000-4000-8000-00000000b005", secret: "sample-no-access-secret")
+            name: "no-access", clientID: "5b0a3c1e-0000-4000-8000-00000000a005",
+            objectID: "5b0a3c1e-0000-4000-8000-00000000b005", secret: "sample-no-access-secret")
     }
 
     /// The built-in sample: one tenant with the identities of the user's three scenarios plus a service
@@ -47,8 +47,8 @@ extension AzureEmulatorSeed {
     /// Certificate User.
     public static var sample: AzureEmulatorSeed {
         let readers = [
-            Sample.addonIdentity.objectId, Sample.userAssignedIdentity.objectId, Sample.workloadIdentity.objectId,
-            Sample.servicePrincipal.objectId,
+            Sample.addonIdentity.objectID, Sample.userAssignedIdentity.objectID, Sample.workloadIdentity.objectID,
+            Sample.servicePrincipal.objectID,
         ]
         return AzureEmulatorSeed(
             tenants: [
@@ -58,13 +58,13 @@ extension AzureEmulatorSeed {
                     managedIdentities: [Sample.addonIdentity, Sample.userAssignedIdentity],
                     federatedCredentials: [
                         FederatedCredential(
-                            clientId: Sample.workloadIdentity.clientId, namespace: Sample.serviceAccountNamespace,
+                            clientID: Sample.workloadIdentity.clientID, namespace: Sample.serviceAccountNamespace,
                             serviceAccount: Sample.serviceAccountName)
                     ])
             ],
             vaults: [
                 Vault(
-                    name: Sample.vaultName, tenantId: Sample.tenantID, permissionModel: .rbac,
+                    name: Sample.vaultName, tenantID: Sample.tenantID, permissionModel: .rbac,
                     secrets: [
                         Secret(name: "secret1", value: "secret1 version 1", contentType: "text/plain"),
                         Secret(name: "secret1", value: "secret1 version 2", contentType: "text/plain"),
@@ -81,8 +81,8 @@ extension AzureEmulatorSeed {
                     ],
                     roleAssignments: readers.flatMap { oid in
                         [
-                            RoleAssignment(principalObjectId: oid, role: KeyVaultRole.secretsUser.name),
-                            RoleAssignment(principalObjectId: oid, role: KeyVaultRole.certificateUser.name),
+                            RoleAssignment(principalObjectID: oid, role: .secretsUser),
+                            RoleAssignment(principalObjectID: oid, role: .certificateUser),
                         ]
                     })
             ])

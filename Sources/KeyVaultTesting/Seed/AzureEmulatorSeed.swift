@@ -55,9 +55,9 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         /// A label for people.
         public var name: String?
         /// The application (client) ID.
-        public var clientId: String
+        public var clientID: String
         /// The service principal's object ID (`oid`).
-        public var objectId: String
+        public var objectID: String
         /// A client secret, if any.
         public var secret: String?
 
@@ -67,11 +67,15 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         ///   - clientId: The client ID.
         ///   - objectId: The object ID.
         ///   - secret: A client secret.
-        public init(name: String? = nil, clientId: String, objectId: String, secret: String? = nil) {
+        public init(name: String? = nil, clientID: String, objectID: String, secret: String? = nil) {
             self.name = name
-            self.clientId = clientId
-            self.objectId = objectId
+            self.clientID = clientID
+            self.objectID = objectID
             self.secret = secret
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case name, clientID = "clientId", objectID = "objectId", secret
         }
     }
 
@@ -80,11 +84,11 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         /// A label for people.
         public var name: String?
         /// The client ID.
-        public var clientId: String
+        public var clientID: String
         /// The object (principal) ID.
-        public var objectId: String
+        public var objectID: String
         /// The ARM resource ID (user-assigned identities).
-        public var resourceId: String?
+        public var resourceID: String?
         /// Whether it is the VM's system-assigned identity.
         public var systemAssigned: Bool?
 
@@ -96,14 +100,18 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         ///   - resourceId: The resource ID.
         ///   - systemAssigned: Whether it is system-assigned.
         public init(
-            name: String? = nil, clientId: String, objectId: String, resourceId: String? = nil,
+            name: String? = nil, clientID: String, objectID: String, resourceID: String? = nil,
             systemAssigned: Bool? = nil
         ) {
             self.name = name
-            self.clientId = clientId
-            self.objectId = objectId
-            self.resourceId = resourceId
+            self.clientID = clientID
+            self.objectID = objectID
+            self.resourceID = resourceID
             self.systemAssigned = systemAssigned
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case name, clientID = "clientId", objectID = "objectId", resourceID = "resourceId", systemAssigned
         }
     }
 
@@ -111,7 +119,7 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
     /// application's (or managed identity's) token.
     public struct FederatedCredential: Sendable, Hashable, Codable {
         /// The client ID the credential belongs to.
-        public var clientId: String
+        public var clientID: String
         /// The service account's namespace.
         public var namespace: String
         /// The service account's name.
@@ -129,9 +137,9 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         ///   - issuer: The issuer (default: the OIDC emulator).
         ///   - audience: The audience.
         public init(
-            clientId: String, namespace: String, serviceAccount: String, issuer: String? = nil, audience: String? = nil
+            clientID: String, namespace: String, serviceAccount: String, issuer: String? = nil, audience: String? = nil
         ) {
-            self.clientId = clientId
+            self.clientID = clientID
             self.namespace = namespace
             self.serviceAccount = serviceAccount
             self.issuer = issuer
@@ -140,6 +148,10 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
 
         /// `system:serviceaccount:<namespace>:<serviceAccount>`.
         public var subject: String { "system:serviceaccount:\(namespace):\(serviceAccount)" }
+
+        private enum CodingKeys: String, CodingKey {
+            case clientID = "clientId", namespace, serviceAccount, issuer, audience
+        }
     }
 
     /// A vault and its contents.
@@ -147,7 +159,7 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         /// The vault name.
         public var name: String
         /// The tenant the vault trusts.
-        public var tenantId: String
+        public var tenantID: String
         /// `rbac` (default) or `accessPolicies`.
         public var permissionModel: KeyVaultPermissionModel?
         /// Secrets; repeated names are versions, oldest first.
@@ -174,18 +186,22 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         ///   - roleAssignments: Role assignments.
         ///   - accessPolicies: Access policies.
         public init(
-            name: String, tenantId: String, permissionModel: KeyVaultPermissionModel? = nil, secrets: [Secret]? = nil,
+            name: String, tenantID: String, permissionModel: KeyVaultPermissionModel? = nil, secrets: [Secret]? = nil,
             keys: [Key]? = nil, certificates: [CertificateSeed]? = nil, roleAssignments: [RoleAssignment]? = nil,
             accessPolicies: [AccessPolicy]? = nil
         ) {
             self.name = name
-            self.tenantId = tenantId
+            self.tenantID = tenantID
             self.permissionModel = permissionModel
             self.secrets = secrets
             self.keys = keys
             self.certificates = certificates
             self.roleAssignments = roleAssignments
             self.accessPolicies = accessPolicies
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case name, tenantID = "tenantId", permissionModel, secrets, keys, certificates, roleAssignments, accessPolicies, rateLimit
         }
     }
 
@@ -335,27 +351,56 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         }
     }
 
-    /// A role assignment on a vault.
+    /// A role assignment on a vault. In JSON the role is its built-in name (`"Key Vault Secrets User"`); an unknown
+    /// name fails decoding and lists the known ones.
     public struct RoleAssignment: Sendable, Hashable, Codable {
         /// The identity's object ID.
-        public var principalObjectId: String
-        /// A built-in role name, for example `Key Vault Secrets User`.
-        public var role: String
+        public var principalObjectID: String
+        /// The built-in role.
+        public var role: KeyVaultRole
 
         /// Creates a role assignment.
         /// - Parameters:
-        ///   - principalObjectId: The object ID.
-        ///   - role: The role name.
-        public init(principalObjectId: String, role: String) {
-            self.principalObjectId = principalObjectId
+        ///   - principalObjectID: The object ID.
+        ///   - role: The role, for example ``KeyVaultRole/secretsUser``.
+        public init(principalObjectID: String, role: KeyVaultRole) {
+            self.principalObjectID = principalObjectID
             self.role = role
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case principalObjectID = "principalObjectId", role
+        }
+
+        /// Decodes an assignment whose role is a built-in role name.
+        /// - Parameter decoder: The decoder.
+        /// - Throws: `DecodingError.dataCorrupted` naming an unknown role and the known ones.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            principalObjectID = try container.decode(String.self, forKey: .principalObjectID)
+            let name = try container.decode(String.self, forKey: .role)
+            guard let role = KeyVaultRole.named(name) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .role, in: container,
+                    debugDescription: "unknown role '\(name)'; known: \(KeyVaultRole.builtIn.map(\.name).joined(separator: ", "))")
+            }
+            self.role = role
+        }
+
+        /// Encodes the assignment with the role's name.
+        /// - Parameter encoder: The encoder.
+        /// - Throws: Encoding errors.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(principalObjectID, forKey: .principalObjectID)
+            try container.encode(role.name, forKey: .role)
         }
     }
 
     /// An access policy entry.
     public struct AccessPolicy: Sendable, Hashable, Codable {
         /// The identity's object ID.
-        public var objectId: String
+        public var objectID: String
         /// Secret permissions.
         public var secrets: [String]?
         /// Key permissions.
@@ -369,11 +414,15 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         ///   - secrets: Secret permissions.
         ///   - keys: Key permissions.
         ///   - certificates: Certificate permissions.
-        public init(objectId: String, secrets: [String]? = nil, keys: [String]? = nil, certificates: [String]? = nil) {
-            self.objectId = objectId
+        public init(objectID: String, secrets: [String]? = nil, keys: [String]? = nil, certificates: [String]? = nil) {
+            self.objectID = objectID
             self.secrets = secrets
             self.keys = keys
             self.certificates = certificates
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case objectID = "objectId", secrets, keys, certificates
         }
     }
 

@@ -4,7 +4,7 @@
 ///
 /// Every error carries a ``code`` that callers can switch on, the offending ``path`` (a payload path for input
 /// errors, a path inside the target directory or the target directory itself for file-system errors), and a
-/// human-readable ``detail``. For file-system failures ``operation`` names the system call and ``errno`` holds
+/// human-readable ``message``. For file-system failures ``operation`` names the system call and ``errno`` holds
 /// the value it set. File contents never appear in an error.
 public struct MountWriterError: Error, Hashable, Sendable {
     /// What went wrong, as a stable, comparable value.
@@ -67,7 +67,7 @@ public struct MountWriterError: Error, Hashable, Sendable {
     /// The offending payload path, or the file-system path an operation failed on.
     public var path: String
     /// A sentence explaining the problem (never contains file contents).
-    public var detail: String
+    public var message: String
     /// For ``Code/fileSystemFailure`` and target errors: the system call that failed, such as `renameat`.
     public var operation: String?
     /// For ``Code/fileSystemFailure`` and target errors: the `errno` value the call set.
@@ -78,13 +78,13 @@ public struct MountWriterError: Error, Hashable, Sendable {
     /// - Parameters:
     ///   - code: What went wrong.
     ///   - path: The offending payload path or file-system path.
-    ///   - detail: A sentence explaining the problem.
+    ///   - message: A sentence explaining the problem.
     ///   - operation: The failed system call, if any.
     ///   - errno: The `errno` value the call set, if any.
-    public init(code: Code, path: String, detail: String, operation: String? = nil, errno: Int32? = nil) {
+    public init(code: Code, path: String, message: String, operation: String? = nil, errno: Int32? = nil) {
         self.code = code
         self.path = path
-        self.detail = detail
+        self.message = message
         self.operation = operation
         self.errno = errno
     }
@@ -95,7 +95,7 @@ extension MountWriterError: CustomStringConvertible {
     public var description: String {
         switch code.backing {
         case .fileSystemFailure, .targetNotFound, .targetNotDirectory:
-            var text = "\(detail): \"\(path)\""
+            var text = "\(message): \"\(path)\""
             if let operation {
                 text += " (\(operation)"
                 if let errno { text += ": \(SystemError.message(for: errno)), errno \(errno)" }
@@ -103,7 +103,7 @@ extension MountWriterError: CustomStringConvertible {
             }
             return text + " [\(code)]"
         default:
-            return "invalid path \"\(path)\": \(detail) [\(code)]"
+            return "invalid path \"\(path)\": \(message) [\(code)]"
         }
     }
 }

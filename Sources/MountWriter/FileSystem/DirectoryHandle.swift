@@ -46,14 +46,14 @@ struct DirectoryHandle {
             switch code {
             case ENOENT:
                 throw MountWriterError(
-                    code: .targetNotFound, path: path, detail: "the target directory does not exist",
+                    code: .targetNotFound, path: path, message: "the target directory does not exist",
                     operation: "open", errno: code)
             case ENOTDIR:
                 throw MountWriterError(
-                    code: .targetNotDirectory, path: path, detail: "the target path is not a directory",
+                    code: .targetNotDirectory, path: path, message: "the target path is not a directory",
                     operation: "open", errno: code)
             default:
-                throw SystemError.failure("open", path: path, detail: "cannot open the target directory")
+                throw SystemError.failure("open", path: path, message: "cannot open the target directory")
             }
         }
         return DirectoryHandle(descriptor: fd, displayPath: path)
@@ -73,7 +73,7 @@ struct DirectoryHandle {
     func lock(exclusive: Bool) throws(MountWriterError) {
         let operation = exclusive ? LOCK_EX : LOCK_SH
         guard SystemError.retrying({ flock(descriptor, operation) }) == 0 else {
-            throw SystemError.failure("flock", path: displayPath, detail: "cannot lock the target directory")
+            throw SystemError.failure("flock", path: displayPath, message: "cannot lock the target directory")
         }
     }
 
@@ -128,7 +128,7 @@ struct DirectoryHandle {
         }
         guard let handle = try openDirectory(name) else {
             throw MountWriterError(
-                code: .fileSystemFailure, path: display(name), detail: "a directory just created vanished")
+                code: .fileSystemFailure, path: display(name), message: "a directory just created vanished")
         }
         guard fchmod(handle.descriptor, mode_t(mode)) == 0 else {
             let error = SystemError.failure("fchmod", path: handle.displayPath)

@@ -17,12 +17,12 @@ enum SystemError {
     }
 
     /// A ``MountWriterError/Code/fileSystemFailure`` for the current `errno`.
-    static func failure(_ operation: String, path: String, detail: String? = nil) -> MountWriterError {
+    static func failure(_ operation: String, path: String, message: String? = nil) -> MountWriterError {
         let code = errno
         return MountWriterError(
             code: .fileSystemFailure,
             path: path,
-            detail: detail ?? "\(operation) failed",
+            message: message ?? "\(operation) failed",
             operation: operation,
             errno: code
         )

@@ -46,13 +46,13 @@ enum PayloadValidator {
             guard file.mode & ~UInt32(0o7777) == 0 else {
                 throw MountWriterError(
                     code: .invalidMode, path: key,
-                    detail: "mode 0o\(String(file.mode, radix: 8)) has bits outside 0o7777")
+                    message: "mode 0o\(String(file.mode, radix: 8)) has bits outside 0o7777")
             }
             if clean != key || policy == .clean {
                 if let earlier = originalKeys[clean] ?? (files[clean] != nil ? clean : nil) {
                     throw MountWriterError(
                         code: .duplicatePath, path: key,
-                        detail: "names the same file as \"\(earlier)\" (\"\(clean)\")")
+                        message: "names the same file as \"\(earlier)\" (\"\(clean)\")")
                 }
                 originalKeys[clean] = key
             }
@@ -73,7 +73,7 @@ enum PayloadValidator {
                 if files[ancestor] != nil {
                     throw MountWriterError(
                         code: .fileWhereDirectoryMustGo, path: originalKeys[path] ?? path,
-                        detail: "needs \"\(ancestor)\" to be a directory, but the payload also has a file there")
+                        message: "needs \"\(ancestor)\" to be a directory, but the payload also has a file there")
                 }
                 directories.insert(ancestor)
             }
@@ -121,8 +121,8 @@ enum PayloadValidator {
         of path: String,
         policy: AtomicDirectoryWriter.PathPolicy
     ) throws(MountWriterError) -> [String] {
-        func invalid(_ code: MountWriterError.Code, _ detail: String) -> MountWriterError {
-            MountWriterError(code: code, path: path, detail: detail)
+        func invalid(_ code: MountWriterError.Code, _ message: String) -> MountWriterError {
+            MountWriterError(code: code, path: path, message: message)
         }
         let bytes = path.utf8
         if bytes.isEmpty { throw invalid(.emptyPath, "must not be empty") }

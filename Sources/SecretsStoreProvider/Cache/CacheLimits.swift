@@ -16,7 +16,7 @@ public struct CacheLimits: Sendable, Hashable {
     }
 }
 
-/// The limits of every cache a ``SecretsStoreProvider`` keeps. The defaults suit a node with a few hundred pods.
+/// The limits of every cache a ``KeyVaultProvider`` keeps. The defaults suit a node with a few hundred pods.
 public struct ProviderCacheLimits: Sendable, Hashable {
     /// Credentials (and their tokens), one per identity and proof: default 1,024 entries, 1 hour idle.
     public var identities: CacheLimits

@@ -327,7 +327,7 @@ struct DoctorRun {
         case let error as SecretsStoreProviderError: error.message
         case let error as IdentityError: error.description
         case let error as KeyVaultError: error.description
-        case let error as ConversionError: error.reason
+        case let error as ConversionError: error.message
         case let error as AzureCoreError: error.message
         default: String(describing: error)
         }

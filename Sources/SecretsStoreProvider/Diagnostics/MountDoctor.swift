@@ -15,7 +15,7 @@ import Foundation
 /// print(report.text)
 /// ```
 public struct MountDoctor: Sendable {
-    /// Transport, endpoints, vault URL overrides and logger, as for a ``SecretsStoreProvider``.
+    /// Transport, endpoints, vault URL overrides and logger, as for a ``KeyVaultProvider``.
     public var configuration: ProviderConfiguration
     /// The clock that token expiry is compared with.
     public var now: @Sendable () -> Date

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import MountWriter
 
-/// How a ``SecretsStoreProvider`` reaches Azure and writes files: everything that varies between production, an
+/// How a ``KeyVaultProvider`` reaches Azure and writes files: everything that varies between production, an
 /// Azure Stack hub and a test against the emulators.
 public struct ProviderConfiguration: Sendable {
     /// The HTTP transport for Entra ID, IMDS and Key Vault. `nil` uses the default AsyncHTTPClient transport.

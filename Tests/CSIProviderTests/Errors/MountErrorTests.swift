@@ -54,7 +54,7 @@ import Testing
     @Test func forbiddenIsPermissionDenied() async throws {
         try await CSIHarness.run { harness in
             let identity = CSIHarness.Identity.servicePrincipal(
-                clientID: Sample.unauthorizedApplication.clientId, secret: Sample.unauthorizedApplication.secret ?? ""
+                clientID: Sample.unauthorizedApplication.clientID, secret: Sample.unauthorizedApplication.secret ?? ""
             )
             let error = try #require(await harness.mountError(try harness.request(identity, objects: Self.secret)))
             #expect(error.code == .permissionDenied)

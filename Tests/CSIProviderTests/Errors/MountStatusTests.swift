@@ -13,7 +13,7 @@ import Testing
     }
 
     static func keyVault(_ code: KeyVaultError.Code, status: Int? = nil) -> KeyVaultError {
-        KeyVaultError(code: code, httpStatus: status, vault: "kv.example.test", message: "m")
+        KeyVaultError(code: code, statusCode: status, vault: "kv.example.test", message: "m")
     }
 
     @Test func codesByCause() {
@@ -34,7 +34,7 @@ import Testing
             (Self.fetchFailure(AzureCoreError(code: .retriesExhausted, message: "gave up")), .unavailable),
             (Self.fetchFailure(AzureCoreError(code: .retriesExhausted, message: "gave up", statusCode: 429)), .resourceExhausted),
             (Self.fetchFailure(AzureCoreError(code: .timedOut, message: "slow")), .unavailable),
-            (SecretsStoreProviderError(.conversionFailed, "illegal base64 data at input byte 0", underlying: ConversionError(code: .invalidBase64, reason: "x")), .internalError),
+            (SecretsStoreProviderError(.conversionFailed, "illegal base64 data at input byte 0", underlying: ConversionError(code: .invalidBase64, message: "x")), .internalError),
             (SecretsStoreProviderError(.fetchFailed, "no cause"), .internalError),
             (SecretsStoreProviderError(.cancelled, "the mount was cancelled"), .unavailable),
         ]

@@ -39,7 +39,7 @@ import Testing
             await harness.emulators.keyVault.faultInjector.setLatency(nil)
             _ = try await harness.mountError(try harness.request(.servicePrincipal(), objects: ["objectName: nothing\nobjectType: secret"]))
             let forbidden = CSIHarness.Identity.servicePrincipal(
-                clientID: Sample.unauthorizedApplication.clientId, secret: Sample.unauthorizedApplication.secret ?? ""
+                clientID: Sample.unauthorizedApplication.clientID, secret: Sample.unauthorizedApplication.secret ?? ""
             )
             _ = try await harness.mountError(try harness.request(forbidden, objects: ["objectName: secret1\nobjectType: secret"]))
 

@@ -108,7 +108,7 @@ struct CSIHarnessRequests {
                 "keyvaultName": Sample.vaultName, "tenantID": Sample.tenantID,
                 "objects": CSIHarness.objects(["objectName: secret1\nobjectType: secret"]),
             ],
-            secrets: ["clientid": Sample.servicePrincipal.clientId, "clientsecret": Sample.servicePrincipal.secret ?? ""],
+            secrets: ["clientid": Sample.servicePrincipal.clientID, "clientsecret": Sample.servicePrincipal.secret ?? ""],
             tokens: nil
         )
     }

@@ -65,7 +65,7 @@ import Testing
             let manifests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples/manifests")
             let yaml = try String(contentsOf: manifests.appendingPathComponent("sc-demo-keyvault-csi.yaml"), encoding: .utf8)
-                .replacingOccurrences(of: "<AZURE_KEYVAULT_SECRETS_PROVIDER_CLIENT_ID>", with: Sample.addonIdentity.clientId)
+                .replacingOccurrences(of: "<AZURE_KEYVAULT_SECRETS_PROVIDER_CLIENT_ID>", with: Sample.addonIdentity.clientID)
                 .replacingOccurrences(of: "<AZURE_KEYVAULT_NAME>", with: Sample.vaultName)
                 .replacingOccurrences(of: "<AZURE_TENANT_ID>", with: Sample.tenantID)
             let spc = try SecretProviderClassFixture.parameters(yaml)

@@ -23,16 +23,16 @@ struct CSIHarness {
 
     /// A system-assigned identity added to the sample seed (the VM's own identity), with read roles.
     static let systemIdentity = AzureEmulatorSeed.ManagedIdentity(
-        name: "node-system-identity", clientId: "5b0a3c1e-0000-4000-8000-00000000a0ff",
-        objectId: "5b0a3c1e-0000-4000-8000-00000000b0ff", systemAssigned: true
+        name: "node-system-identity", clientID: "5b0a3c1e-0000-4000-8000-00000000a0ff",
+        objectID: "5b0a3c1e-0000-4000-8000-00000000b0ff", systemAssigned: true
     )
 
     static var seed: AzureEmulatorSeed {
         var seed = AzureEmulatorSeed.sample
         seed.tenants[0].managedIdentities = (seed.tenants[0].managedIdentities ?? []) + [systemIdentity]
         seed.vaults[0].roleAssignments = (seed.vaults[0].roleAssignments ?? []) + [
-            .init(principalObjectId: systemIdentity.objectId, role: KeyVaultRole.secretsUser.name),
-            .init(principalObjectId: systemIdentity.objectId, role: KeyVaultRole.certificateUser.name),
+            .init(principalObjectID: systemIdentity.objectID, role: .secretsUser),
+            .init(principalObjectID: systemIdentity.objectID, role: .certificateUser),
         ]
         return seed
     }
@@ -75,7 +75,7 @@ struct CSIHarness {
         configure(&configuration)
         let socketPath = directory.appendingPathComponent("azure.sock").path
         let server = CSIProviderServer(
-            socketPath: socketPath, provider: SecretsStoreProvider(configuration: configuration),
+            socketPath: socketPath, provider: KeyVaultProvider(configuration: configuration),
             options: options, gracePeriod: gracePeriod, logger: logger
         )
         let serviceGroup = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: quiet)
@@ -119,7 +119,7 @@ struct CSIHarness {
 
     enum Identity {
         case addon, userAssigned, systemAssigned, workload(token: String? = nil)
-        case servicePrincipal(clientID: String = Sample.servicePrincipal.clientId, secret: String = Sample.servicePrincipal.secret ?? "")
+        case servicePrincipal(clientID: String = Sample.servicePrincipal.clientID, secret: String = Sample.servicePrincipal.secret ?? "")
     }
 
     static func objects(_ entries: [String]) -> String {
@@ -147,14 +147,14 @@ struct CSIHarness {
         switch identity {
         case .addon:
             parameters["useVMManagedIdentity"] = "true"
-            parameters["userAssignedIdentityID"] = Sample.addonIdentity.clientId
+            parameters["userAssignedIdentityID"] = Sample.addonIdentity.clientID
         case .userAssigned:
             parameters["useVMManagedIdentity"] = "true"
-            parameters["userAssignedIdentityID"] = Sample.userAssignedIdentity.clientId
+            parameters["userAssignedIdentityID"] = Sample.userAssignedIdentity.clientID
         case .systemAssigned:
             parameters["useVMManagedIdentity"] = "true"
         case .workload(let token):
-            parameters["clientID"] = Sample.workloadIdentity.clientId
+            parameters["clientID"] = Sample.workloadIdentity.clientID
             tokens = try Self.tokensJSON(try token ?? serviceAccountToken())
         case .servicePrincipal(let id, let secret):
             secrets = ["clientid": id, "clientsecret": secret]

@@ -104,7 +104,7 @@ struct KeyVaultClientEmulatorTests {
         let client = try Self.makeClient(emulator)
         let forbidden = await #expect(throws: KeyVaultError.self) { try await client.getSecret(name: "db") }
         #expect(forbidden?.code == .forbidden)
-        #expect(forbidden?.httpStatus == 403)
+        #expect(forbidden?.statusCode == 403)
         #expect(forbidden?.innerErrorCode == "ForbiddenByRbac")
         #expect(forbidden?.recommendation?.contains("Key Vault Secrets User") == true)
         let forbiddenKey = await #expect(throws: KeyVaultError.self) { try await client.getKey(name: "db") }

@@ -108,7 +108,7 @@ struct KeyVaultClientTests {
         _ = try await client.getSecret(name: "db")
         let error = await #expect(throws: KeyVaultError.self) { try await client.getSecret(name: "db") }
         #expect(error?.code == .unauthorized)
-        #expect(error?.httpStatus == 401)
+        #expect(error?.statusCode == 401)
         _ = try await client.getSecret(name: "db")
         let requests = transport.requests
         #expect(requests.count == 5)
@@ -203,7 +203,7 @@ struct KeyVaultClientTests {
         }
         let failure = try #require(error)
         #expect(failure.code == code)
-        #expect(failure.httpStatus == status)
+        #expect(failure.statusCode == status)
         #expect(failure.vault == "myvault.vault.azure.net")
         #expect(failure.objectName == "db")
         #expect(failure.objectType == type)
@@ -283,7 +283,7 @@ struct KeyVaultClientTests {
         let client = try makeClient(transport, options: .init(retryPolicy: RetryPolicy(maximumAttempts: 4), clock: clock))
         let error = await #expect(throws: KeyVaultError.self) { try await client.getSecret(name: "db") }
         #expect(error?.code == .throttled)
-        #expect(error?.httpStatus == 429)
+        #expect(error?.statusCode == 429)
         #expect(error?.serviceErrorCode == "Throttled")
         #expect(error?.recommendation?.contains("backoff") == true)
         #expect(transport.requests.count == 1 + 4)

@@ -21,9 +21,9 @@ struct ObjectConverterTests {
         // A plain secret is never parsed, whatever its content type or the format asked for.
         #expect(try ObjectConverter.convert(secret: secret("abc", contentType: "application/x-pkcs12"), format: .pfx, logger: logger) == Array("abc".utf8))
         let nilValue = #expect(throws: ConversionError.self) { try ObjectConverter.convert(secret: secret(nil), logger: logger) }
-        #expect(nilValue?.reason == "secret value is nil")
+        #expect(nilValue?.message == "secret value is nil")
         let nilID = #expect(throws: ConversionError.self) { try ObjectConverter.convert(secret: secret("x", id: nil), logger: logger) }
-        #expect(nilID?.reason == "secret id is nil")
+        #expect(nilID?.message == "secret id is nil")
     }
 
     @Test("a PKCS#12 certificate secret becomes the PKCS#8 key and the chain leaf -> root, byte for byte as openssl writes PEM",
@@ -106,7 +106,7 @@ struct ObjectConverterTests {
         let unknown = #expect(throws: ConversionError.self) {
             try ObjectConverter.convert(secret: secret("x", contentType: "text/plain", kid: Self.kid), logger: logger)
         }
-        #expect(unknown?.reason == "failed to get certificate. unknown content type 'text/plain'")
+        #expect(unknown?.message == "failed to get certificate. unknown content type 'text/plain'")
         let noKey = #expect(throws: ConversionError.self) {
             try ObjectConverter.convert(secret: secret(certificatesOnly, contentType: "application/x-pkcs12", kid: Self.kid), logger: logger)
         }
@@ -121,7 +121,7 @@ struct ObjectConverterTests {
             try ObjectConverter.convert(secret: secret("-----BEGIN CERTIFICATE-----\n", contentType: "application/x-pem-file", kid: Self.kid),
                                         encoding: .base64, logger: logger)
         }
-        #expect(pemBase64?.reason == "illegal base64 data at input byte 0")
+        #expect(pemBase64?.message == "illegal base64 data at input byte 0")
         // Malformed PEM cannot become a PFX.
         for value in ["no blocks", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
                       "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"] {
@@ -146,8 +146,8 @@ struct ObjectConverterTests {
         }
         #expect(test?.code == .invalidDER)
         let noValue = #expect(throws: ConversionError.self) { try ObjectConverter.convert(certificate: CertificateBundle(id: "x", cer: nil)) }
-        #expect(noValue?.reason == "certificate value is nil")
+        #expect(noValue?.message == "certificate value is nil")
         let noID = #expect(throws: ConversionError.self) { try ObjectConverter.convert(certificate: CertificateBundle(id: nil, cer: der)) }
-        #expect(noID?.reason == "certificate id is nil")
+        #expect(noID?.message == "certificate id is nil")
     }
 }

@@ -81,7 +81,7 @@ struct PathValidationTests {
             let error = try #require(throws: MountWriterError.self) {
                 try PayloadValidator.cleanComponents(of: path, policy: .requireClean)
             }
-            #expect(error.detail.contains(message), "\(error)")
+            #expect(error.message.contains(message), "\(error)")
             #expect(error.description.contains(message))
         }
     }
@@ -155,7 +155,7 @@ struct PayloadValidationTests {
         }
         #expect(error.code == .uncleanPath)
         #expect(error.path == "foo////bar")
-        #expect(error.detail.contains("\"foo/bar\""))
+        #expect(error.message.contains("\"foo/bar\""))
     }
 
     @Test("Two keys that clean to the same path are a duplicate")
@@ -165,7 +165,7 @@ struct PayloadValidationTests {
                 ["a/b": ProjectedFile(utf8: "1"), "a//b": ProjectedFile(utf8: "2")], policy: .clean)
         }
         #expect(error.code == .duplicatePath)
-        #expect(error.detail.contains("a/b"))
+        #expect(error.message.contains("a/b"))
     }
 
     @Test("A file where a directory must go is rejected, at any depth")

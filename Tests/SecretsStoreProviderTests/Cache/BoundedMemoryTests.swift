@@ -68,7 +68,7 @@ import Testing
             pinnedVersions: CacheLimits(maximumEntries: 100, idleTimeout: .seconds(3600)),
             freshObjects: CacheLimits(maximumEntries: 300, idleTimeout: .seconds(3600))
         )
-        let provider = SecretsStoreProvider(configuration: ProviderConfiguration(
+        let provider = KeyVaultProvider(configuration: ProviderConfiguration(
             transport: transport, authorityHost: URL(string: "https://login.example.test"),
             vaultURLs: ["kv": URL(string: "https://127.0.0.1:1/")!], verifyChallengeResource: false,
             objectCacheTTL: .seconds(60), cacheLimits: limits,

@@ -45,7 +45,7 @@ extension Diagnostics {
                 let vault = "\(Sample.vaultName)=\(env.emulators.vaultURLs[Sample.vaultName]!.absoluteString)"
                 func doctor(_ secret: String, json: Bool = false) async throws -> AKVMountCommandTests.Run {
                     let creds = folder.appendingPathComponent("creds.json")
-                    try AKVMountCommandTests.write("{\"clientid\":\"\(Sample.servicePrincipal.clientId)\",\"clientsecret\":\"\(secret)\"}", to: creds)
+                    try AKVMountCommandTests.write("{\"clientid\":\"\(Sample.servicePrincipal.clientID)\",\"clientsecret\":\"\(secret)\"}", to: creds)
                     return try await AKVMountCommandTests.run(
                         ["doctor", "--spc", spc.path, "--secrets", creds.path, "--vault-url", vault, "--no-verify-challenge-resource",
                          "--target", folder.appendingPathComponent("target").path] + (json ? ["--output", "json"] : []),

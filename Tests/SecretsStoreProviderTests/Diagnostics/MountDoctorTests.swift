@@ -37,18 +37,18 @@ struct DoctorCase: Sendable, CustomTestStringConvertible {
     }
 
     static func addon(_ objects: [String] = [secret1]) -> String {
-        manifest(["useVMManagedIdentity": "true", "userAssignedIdentityID": Sample.addonIdentity.clientId], objects: objects)
+        manifest(["useVMManagedIdentity": "true", "userAssignedIdentityID": Sample.addonIdentity.clientID], objects: objects)
     }
 
     static func workload(_ env: EmulatedMount, token: String) throws -> DoctorInput {
         var attributes = EmulatedMount.pod
         attributes["csi.storage.k8s.io/serviceAccount.tokens"] = try env.tokensAttribute(token)
-        return DoctorInput(manifest: manifest(["clientID": Sample.workloadIdentity.clientId]), attributes: attributes, sensitive: [token])
+        return DoctorInput(manifest: manifest(["clientID": Sample.workloadIdentity.clientID]), attributes: attributes, sensitive: [token])
     }
 
     static func servicePrincipal(secret: String = Sample.servicePrincipal.secret ?? "", tenant: String = Sample.tenantID) -> DoctorInput {
         DoctorInput(
-            manifest: manifest([:], tenant: tenant), secrets: ["clientid": Sample.servicePrincipal.clientId, "clientsecret": secret],
+            manifest: manifest([:], tenant: tenant), secrets: ["clientid": Sample.servicePrincipal.clientID, "clientsecret": secret],
             sensitive: [secret]
         )
     }
@@ -91,7 +91,7 @@ struct DoctorCase: Sendable, CustomTestStringConvertible {
         ),
         DoctorCase(
             name: "CSIDriver without tokenRequests",
-            setup: { _ in DoctorInput(manifest: manifest(["clientID": Sample.workloadIdentity.clientId])) },
+            setup: { _ in DoctorInput(manifest: manifest(["clientID": Sample.workloadIdentity.clientID])) },
             failingCheck: "identity.serviceAccountToken", causeContains: ["service account tokens not found"],
             fixContains: ["tokenRequests", "api://AzureADTokenExchange"]
         ),
@@ -116,7 +116,7 @@ struct DoctorCase: Sendable, CustomTestStringConvertible {
         DoctorCase(
             name: "missing role",
             setup: { env in
-                try await env.emulators.keyVault.removeRoleAssignments(vault: Sample.vaultName, principalObjectID: Sample.servicePrincipal.objectId)
+                try await env.emulators.keyVault.removeRoleAssignments(vault: Sample.vaultName, principalObjectID: Sample.servicePrincipal.objectID)
                 return servicePrincipal()
             },
             failingCheck: "object.read", causeContains: ["HTTP 403"], fixContains: ["\"Key Vault Secrets User\"", "az role assignment create", "set-policy"]
@@ -198,7 +198,7 @@ extension Diagnostics {
         @Test func serviceConnectorWithTheAddonIdentityIsAllGood() async throws {
             try await EmulatedMount.run { env in
                 let yaml = try Self.scenario("sc-demo-keyvault-csi.yaml", [
-                    "<AZURE_KEYVAULT_SECRETS_PROVIDER_CLIENT_ID>": Sample.addonIdentity.clientId, "<AZURE_KEYVAULT_NAME>": Sample.vaultName,
+                    "<AZURE_KEYVAULT_SECRETS_PROVIDER_CLIENT_ID>": Sample.addonIdentity.clientID, "<AZURE_KEYVAULT_NAME>": Sample.vaultName,
                     "<AZURE_TENANT_ID>": Sample.tenantID,
                 ])
                 let target = env.directory("doctor-target")
@@ -213,7 +213,7 @@ extension Diagnostics {
         @Test func workloadIdentityIsAllGood() async throws {
             try await EmulatedMount.run { env in
                 let yaml = try Self.scenario("azure-kvname-wi.yaml", [
-                    "<USER_ASSIGNED_CLIENT_ID>": Sample.workloadIdentity.clientId, "<KEYVAULT_NAME>": Sample.vaultName, "<IDENTITY_TENANT>": Sample.tenantID,
+                    "<USER_ASSIGNED_CLIENT_ID>": Sample.workloadIdentity.clientID, "<KEYVAULT_NAME>": Sample.vaultName, "<IDENTITY_TENANT>": Sample.tenantID,
                 ])
                 let token = try env.serviceAccountToken()
                 var attributes = EmulatedMount.pod
@@ -231,7 +231,7 @@ extension Diagnostics {
         @Test func userAssignedManagedIdentityIsAllGood() async throws {
             try await EmulatedMount.run { env in
                 let yaml = try Self.scenario("azure-kvname-user-msi.yaml", [
-                    "<client-id>": Sample.userAssignedIdentity.clientId, "<key-vault-name>": Sample.vaultName, "<tenant-id>": Sample.tenantID,
+                    "<client-id>": Sample.userAssignedIdentity.clientID, "<key-vault-name>": Sample.vaultName, "<tenant-id>": Sample.tenantID,
                 ])
                 let report = try await diagnoseAndScan(env, DoctorInput(manifest: yaml))
                 Self.expectAllPassed(report, stages: [.manifest, .cloud, .identity, .keyVault, .object, .conversion])
@@ -255,7 +255,7 @@ extension Diagnostics {
 
         @Test func laterStepsAreSkippedOnlyWhenTheyNeedAFailedOne() async throws {
             try await EmulatedMount.run { env in
-                let report = try await diagnoseAndScan(env, DoctorInput(manifest: DoctorCase.manifest(["clientID": Sample.workloadIdentity.clientId])))
+                let report = try await diagnoseAndScan(env, DoctorInput(manifest: DoctorCase.manifest(["clientID": Sample.workloadIdentity.clientID])))
                 // No token: the challenge is still checked, the objects are skipped.
                 #expect(report.step("keyvault.challenge")?.status == .passed)
                 #expect(report.step("keyvault.tenant")?.status == .passed)

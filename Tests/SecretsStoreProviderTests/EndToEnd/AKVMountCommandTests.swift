@@ -112,7 +112,7 @@ import Testing
                 "objects": EmulatedMount.objects(["objectName: ExampleSecret\nobjectType: secret", "objectName: key1\nobjectType: key"]),
             ]), to: spcFile)
             let secretsFile = env.root.appendingPathComponent("secrets.json")
-            try Self.write(#"{"clientid":"\#(Sample.servicePrincipal.clientId)","clientsecret":"\#(Sample.servicePrincipal.secret ?? "")"}"#, to: secretsFile)
+            try Self.write(#"{"clientid":"\#(Sample.servicePrincipal.clientID)","clientsecret":"\#(Sample.servicePrincipal.secret ?? "")"}"#, to: secretsFile)
             let target = env.directory("cli-target")
             let result = try await Self.run(Self.arguments(env, spc: spcFile, target: target, extra: ["--secrets", secretsFile.path]), environment: Self.environment(env))
             #expect(result.status == 0, "\(result.stderr)")
@@ -143,7 +143,7 @@ import Testing
             let spcFile = env.root.appendingPathComponent("msi.yaml")
             try Self.write(Self.spc([
                 "keyvaultName": Sample.vaultName, "tenantID": Sample.tenantID, "useVMManagedIdentity": "true",
-                "userAssignedIdentityID": Sample.userAssignedIdentity.clientId,
+                "userAssignedIdentityID": Sample.userAssignedIdentity.clientID,
                 "objects": EmulatedMount.objects(["objectName: secret1\nobjectType: secret"]),
             ]), to: spcFile)
             let target = env.directory("cli-rotate")
@@ -179,7 +179,7 @@ extension AKVMountCommandTests {
             let spcFile = env.root.appendingPathComponent("wi.yaml")
             try Self.write(Self.spc([
                 "keyvaultName": Sample.vaultName, "tenantId": Sample.tenantID, "usePodIdentity": "false",
-                "clientID": Sample.workloadIdentity.clientId,
+                "clientID": Sample.workloadIdentity.clientID,
                 "objects": EmulatedMount.objects(["objectName: secret1\nobjectType: secret", "objectName: key1\nobjectType: key"]),
             ]), to: spcFile)
             let token = try env.serviceAccountToken()

@@ -10,7 +10,7 @@ struct EmulatedMount {
     typealias Sample = AzureEmulatorSeed.Sample
     let emulators: AzureEmulators
     let transport: AsyncHTTPClientTransport
-    let provider: SecretsStoreProvider
+    let provider: KeyVaultProvider
     let root: URL
 
     static let pod = ["csi.storage.k8s.io/pod.name": "pod1", "csi.storage.k8s.io/pod.namespace": Sample.serviceAccountNamespace]
@@ -36,7 +36,7 @@ struct EmulatedMount {
                 logger: logger
             )
             configure(&configuration)
-            let provider = SecretsStoreProvider(configuration: configuration)
+            let provider = KeyVaultProvider(configuration: configuration)
             let mount = EmulatedMount(emulators: emulators, transport: transport, provider: provider, root: root)
             do {
                 try await body(mount)
@@ -70,7 +70,7 @@ struct EmulatedMount {
     }
 
     enum Identity {
-        case addon, userAssigned, workload(token: String? = nil), servicePrincipal(clientID: String = Sample.servicePrincipal.clientId, secret: String = Sample.servicePrincipal.secret ?? "")
+        case addon, userAssigned, workload(token: String? = nil), servicePrincipal(clientID: String = Sample.servicePrincipal.clientID, secret: String = Sample.servicePrincipal.secret ?? "")
     }
 
     func request(_ identity: Identity, objects: [String], extra: [String: String] = [:]) throws -> MountRequest {
@@ -82,12 +82,12 @@ struct EmulatedMount {
         switch identity {
         case .addon:
             parameters["useVMManagedIdentity"] = "true"
-            parameters["userAssignedIdentityID"] = Sample.addonIdentity.clientId
+            parameters["userAssignedIdentityID"] = Sample.addonIdentity.clientID
         case .userAssigned:
             parameters["useVMManagedIdentity"] = "true"
-            parameters["userAssignedIdentityID"] = Sample.userAssignedIdentity.clientId
+            parameters["userAssignedIdentityID"] = Sample.userAssignedIdentity.clientID
         case .workload(let token):
-            parameters["clientID"] = Sample.workloadIdentity.clientId
+            parameters["clientID"] = Sample.workloadIdentity.clientID
             parameters["csi.storage.k8s.io/serviceAccount.tokens"] = try tokensAttribute(try token ?? serviceAccountToken())
         case .servicePrincipal(let id, let secret):
             secrets = ["clientid": id, "clientsecret": secret]

@@ -40,7 +40,7 @@ import Testing
     @Test func serviceConnectorManifestWorksUnchangedOnceFilled() async throws {
         try await EmulatedMount.run { env in
             let yaml = try String(contentsOf: SecretProviderClassTests.manifests.appendingPathComponent("sc-demo-keyvault-csi.yaml"), encoding: .utf8)
-                .replacingOccurrences(of: "<AZURE_KEYVAULT_SECRETS_PROVIDER_CLIENT_ID>", with: Sample.addonIdentity.clientId)
+                .replacingOccurrences(of: "<AZURE_KEYVAULT_SECRETS_PROVIDER_CLIENT_ID>", with: Sample.addonIdentity.clientID)
                 .replacingOccurrences(of: "<AZURE_KEYVAULT_NAME>", with: Sample.vaultName)
                 .replacingOccurrences(of: "<AZURE_TENANT_ID>", with: Sample.tenantID)
             let spc = try SecretProviderClass(yaml: yaml)
@@ -65,7 +65,7 @@ import Testing
     @Test func missingRoleAssignmentNamesTheRole() async throws {
         try await EmulatedMount.run { env in
             let request = try env.request(
-                .servicePrincipal(clientID: Sample.unauthorizedApplication.clientId, secret: Sample.unauthorizedApplication.secret ?? ""),
+                .servicePrincipal(clientID: Sample.unauthorizedApplication.clientID, secret: Sample.unauthorizedApplication.secret ?? ""),
                 objects: ["objectName: secret1\nobjectType: secret"]
             )
             let directory = env.directory("forbidden")
@@ -107,7 +107,7 @@ import Testing
     @Test func workloadIdentityManifest() async throws {
         try await EmulatedMount.run { env in
             let spc = try Self.manifest("azure-kvname-wi.yaml", [
-                "<USER_ASSIGNED_CLIENT_ID>": Sample.workloadIdentity.clientId, "<KEYVAULT_NAME>": Sample.vaultName,
+                "<USER_ASSIGNED_CLIENT_ID>": Sample.workloadIdentity.clientID, "<KEYVAULT_NAME>": Sample.vaultName,
                 "<IDENTITY_TENANT>": Sample.tenantID,
             ])
             var attributes = EmulatedMount.pod
@@ -123,7 +123,7 @@ import Testing
     @Test func userAssignedManagedIdentityManifest() async throws {
         try await EmulatedMount.run { env in
             let spc = try Self.manifest("azure-kvname-user-msi.yaml", [
-                "<client-id>": Sample.userAssignedIdentity.clientId, "<key-vault-name>": Sample.vaultName, "<tenant-id>": Sample.tenantID,
+                "<client-id>": Sample.userAssignedIdentity.clientID, "<key-vault-name>": Sample.vaultName, "<tenant-id>": Sample.tenantID,
             ])
             let directory = env.directory("msi-manifest")
             _ = try await env.provider.mount(MountRequest(secretProviderClass: spc, attributes: EmulatedMount.pod), into: directory)
@@ -165,7 +165,7 @@ import Testing
             let pinned = ["objectName: secret1\nobjectType: secret\nobjectVersion: \(version)"]
             _ = try await env.provider.mount(try env.request(.servicePrincipal(), objects: pinned), into: env.directory("pin-ok"))
             let outsider = try env.request(
-                .servicePrincipal(clientID: Sample.unauthorizedApplication.clientId, secret: Sample.unauthorizedApplication.secret ?? ""),
+                .servicePrincipal(clientID: Sample.unauthorizedApplication.clientID, secret: Sample.unauthorizedApplication.secret ?? ""),
                 objects: pinned
             )
             let error = try #require(await providerError { _ = try await env.provider.mount(outsider, into: env.directory("pin-outsider")) })

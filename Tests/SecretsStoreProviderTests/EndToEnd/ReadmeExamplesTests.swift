@@ -11,7 +11,7 @@ import Testing
 
     @Test func providerSnippet() async throws {
         try await EmulatedMount.run { env in
-            // README: let provider = SecretsStoreProvider(configuration: ProviderConfiguration(logger: logger)) —
+            // README: let provider = KeyVaultProvider(configuration: ProviderConfiguration(logger: logger)) —
             // here with the emulators' configuration.
             let provider = env.provider
             let manifestText = """
@@ -31,7 +31,7 @@ import Testing
                           objectType: secret
                 """
             let driverAttributes = EmulatedMount.pod
-            let nodePublishSecret = ["clientid": Sample.servicePrincipal.clientId, "clientsecret": Sample.servicePrincipal.secret ?? ""]
+            let nodePublishSecret = ["clientid": Sample.servicePrincipal.clientID, "clientsecret": Sample.servicePrincipal.secret ?? ""]
             let spc = try SecretProviderClass(yaml: manifestText)
             let request = MountRequest(secretProviderClass: spc, attributes: driverAttributes, secrets: nodePublishSecret)
             let outcome = try await provider.mount(request, into: env.directory("readme"))

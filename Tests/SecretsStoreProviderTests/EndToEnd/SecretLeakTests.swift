@@ -22,7 +22,7 @@ import Testing
             }
             // Failures too: a wrong client secret and a forbidden identity.
             for identity in [EmulatedMount.Identity.servicePrincipal(secret: "wrong-secret-value-123"),
-                             .servicePrincipal(clientID: Sample.unauthorizedApplication.clientId, secret: Sample.unauthorizedApplication.secret ?? "")] {
+                             .servicePrincipal(clientID: Sample.unauthorizedApplication.clientID, secret: Sample.unauthorizedApplication.secret ?? "")] {
                 if let error = await providerError({ _ = try await env.provider.mount(try env.request(identity, objects: objects), into: env.directory("leak-fail")) }) {
                     errorTexts.append(error.message)
                     errorTexts.append("\(error)")

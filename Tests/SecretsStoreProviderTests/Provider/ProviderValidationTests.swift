@@ -8,7 +8,7 @@ import Testing
 @Suite struct ProviderValidationTests {
     static func fetchError(_ extra: [String: String]) async -> SecretsStoreProviderError? {
         // No transport is configured: a request would fail, so reaching one would be visible as a different error.
-        let provider = SecretsStoreProvider(configuration: ProviderConfiguration(vaultURLs: [:]))
+        let provider = KeyVaultProvider(configuration: ProviderConfiguration(vaultURLs: [:]))
         do {
             _ = try await provider.fetch(MountRequest(parameters: ProviderParametersTests.base(extra)))
             return nil

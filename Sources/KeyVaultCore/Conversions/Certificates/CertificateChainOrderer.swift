@@ -28,7 +28,7 @@ public enum CertificateChainOrderer {
         var isParent = Array(repeating: false, count: nodes.count)
         for case let parent? in parents { isParent[parent] = true }
         guard let leaf = isParent.firstIndex(of: false) else {
-            throw ConversionError(code: .noLeafFound, reason: "no leaf found")
+            throw ConversionError(code: .noLeafFound, message: "no leaf found")
         }
 
         var chain: [Int] = []
@@ -36,7 +36,7 @@ public enum CertificateChainOrderer {
         var current: Int? = leaf
         while let index = current {
             guard visited.insert(index).inserted else {
-                throw ConversionError(code: .certificateChainCycle, reason: "constructing chain resulted in cycle")
+                throw ConversionError(code: .certificateChainCycle, message: "constructing chain resulted in cycle")
             }
             chain.append(index)
             current = parents[index]

@@ -25,7 +25,7 @@ struct CertificateSummary: Sendable, Hashable {
             guard let subjectName = X509_get_subject_name(certificate),
                   let issuerName = X509_get_issuer_name(certificate)
             else {
-                throw ConversionError(code: .invalidDER, reason: "certificate \(index) has no subject or issuer")
+                throw ConversionError(code: .invalidDER, message: "certificate \(index) has no subject or issuer")
             }
             let subject = try OpenSSLCodec.serialize { i2d_X509_NAME(subjectName, $0) }
             let issuer = try OpenSSLCodec.serialize { i2d_X509_NAME(issuerName, $0) }

@@ -46,7 +46,7 @@ enum Base64Text {
         var quantumStart = 0
         var index = 0
         func fail(_ position: Int) -> ConversionError {
-            ConversionError(code: .invalidBase64, reason: "illegal base64 data at input byte \(position)")
+            ConversionError(code: .invalidBase64, message: "illegal base64 data at input byte \(position)")
         }
         while index < input.count {
             let byte = input[index]

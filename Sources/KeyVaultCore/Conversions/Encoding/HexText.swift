@@ -18,7 +18,7 @@ enum HexText {
         }
         if scalars.count % 2 == 1 {
             _ = try value(scalars[scalars.count - 1], at: scalars.count - 1)
-            throw ConversionError(code: .invalidHex, reason: "encoding/hex: odd length hex string")
+            throw ConversionError(code: .invalidHex, message: "encoding/hex: odd length hex string")
         }
         return output
     }
@@ -41,7 +41,7 @@ enum HexText {
         case "A"..."F": return UInt8(scalar.value - 65 + 10)
         default:
             throw ConversionError(
-                code: .invalidHex, reason: "encoding/hex: invalid byte at character \(offset) (not a hexadecimal digit)"
+                code: .invalidHex, message: "encoding/hex: invalid byte at character \(offset) (not a hexadecimal digit)"
             )
         }
     }

@@ -57,12 +57,12 @@ public struct PEMBlock: Sendable, Hashable {
                     guard label == block.type else {
                         throw ConversionError(
                             code: .invalidPEM,
-                            reason: "PEM block BEGIN \(block.type) ends with END \(label)"
+                            message: "PEM block BEGIN \(block.type) ends with END \(label)"
                         )
                     }
                     let joined = block.body.joined()
                     guard let bytes = Base64Text.decodeLenient(String(joined)) else {
-                        throw ConversionError(code: .invalidPEM, reason: "PEM block \(block.type) is not valid base64")
+                        throw ConversionError(code: .invalidPEM, message: "PEM block \(block.type) is not valid base64")
                     }
                     blocks.append(PEMBlock(type: block.type, bytes: bytes))
                     current = nil
@@ -80,7 +80,7 @@ public struct PEMBlock: Sendable, Hashable {
             }
         }
         if let current {
-            throw ConversionError(code: .invalidPEM, reason: "PEM block \(current.type) has no END line")
+            throw ConversionError(code: .invalidPEM, message: "PEM block \(current.type) has no END line")
         }
         return blocks
     }

@@ -42,7 +42,7 @@ public enum PublicKeyConverter {
         default:
             throw ConversionError(
                 code: .unsupportedKeyType,
-                reason: "failed to get key. key type '\(type)' currently not supported"
+                message: "failed to get key. key type '\(type)' currently not supported"
             )
         }
     }
@@ -61,10 +61,10 @@ public enum PublicKeyConverter {
         let modulus = stripLeadingZeros(try field(key.n, "n"))
         let exponent = stripLeadingZeros(try field(key.e, "e"))
         guard !modulus.isEmpty, modulus.count <= 2048 else {
-            throw ConversionError(code: .invalidJWK, reason: "RSA modulus n is zero or longer than 16384 bits")
+            throw ConversionError(code: .invalidJWK, message: "RSA modulus n is zero or longer than 16384 bits")
         }
         guard !exponent.isEmpty, exponent.count <= 64 else {
-            throw ConversionError(code: .invalidJWK, reason: "RSA exponent e is zero or too long")
+            throw ConversionError(code: .invalidJWK, message: "RSA exponent e is zero or too long")
         }
         var inner = DER.Serializer()
         try inner.appendConstructedNode(identifier: .sequence) { sequence in
@@ -81,7 +81,7 @@ public enum PublicKeyConverter {
     private static func ec(_ key: JSONWebKey) throws -> [UInt8] {
         let name = key.crv ?? ""
         guard let curve = curves[name] else {
-            throw ConversionError(code: .unsupportedCurve, reason: "curve \(name) is not supported")
+            throw ConversionError(code: .unsupportedCurve, message: "curve \(name) is not supported")
         }
         let x = try coordinate(key.x, "x", curve: curve)
         let y = try coordinate(key.y, "y", curve: curve)
@@ -97,7 +97,7 @@ public enum PublicKeyConverter {
         guard bytes.count <= curve.coordinateSize || significant.count <= curve.coordinateSize else {
             throw ConversionError(
                 code: .invalidJWK,
-                reason: "EC coordinate \(label) is \(bytes.count) bytes; \(curve.name) needs \(curve.coordinateSize)"
+                message: "EC coordinate \(label) is \(bytes.count) bytes; \(curve.name) needs \(curve.coordinateSize)"
             )
         }
         return Array(repeating: 0, count: curve.coordinateSize - significant.count) + significant
@@ -114,7 +114,7 @@ public enum PublicKeyConverter {
             return decoded == 1 && EC_POINT_is_on_curve(group, ecPoint, nil) == 1
         }
         guard valid else {
-            throw ConversionError(code: .invalidJWK, reason: "the EC point (x, y) is not on curve \(curve.name)")
+            throw ConversionError(code: .invalidJWK, message: "the EC point (x, y) is not on curve \(curve.name)")
         }
     }
 
@@ -144,10 +144,10 @@ public enum PublicKeyConverter {
 
     private static func field(_ value: String?, _ label: String) throws -> [UInt8] {
         guard let value, !value.isEmpty else {
-            throw ConversionError(code: .invalidJWK, reason: "the JSON Web Key has no '\(label)'")
+            throw ConversionError(code: .invalidJWK, message: "the JSON Web Key has no '\(label)'")
         }
         guard let bytes = Base64Text.decodeLenient(value) else {
-            throw ConversionError(code: .invalidJWK, reason: "the JSON Web Key's '\(label)' is not base64url")
+            throw ConversionError(code: .invalidJWK, message: "the JSON Web Key's '\(label)' is not base64url")
         }
         return bytes
     }

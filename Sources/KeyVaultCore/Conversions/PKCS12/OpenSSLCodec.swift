@@ -10,7 +10,7 @@ enum OpenSSLCodec {
         let length = encode(nil)
         guard length > 0 else {
             let detail = OpenSSLLibraryContext.drainErrors().text
-            throw ConversionError(code: .invalidDER, reason: "OpenSSL could not encode the structure (\(detail))")
+            throw ConversionError(code: .invalidDER, message: "OpenSSL could not encode the structure (\(detail))")
         }
         var output = [UInt8](repeating: 0, count: Int(length))
         let written = output.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -18,7 +18,7 @@ enum OpenSSLCodec {
             return encode(&cursor)
         }
         guard written == length else {
-            throw ConversionError(code: .invalidDER, reason: "OpenSSL encoded an unexpected length")
+            throw ConversionError(code: .invalidDER, message: "OpenSSL encoded an unexpected length")
         }
         return output
     }
@@ -57,7 +57,7 @@ enum OpenSSLCodec {
     static func pkcs8DER(of key: OpaquePointer) throws -> [UInt8] {
         guard let info = EVP_PKEY2PKCS8(key) else {
             let detail = OpenSSLLibraryContext.drainErrors().text
-            throw ConversionError(code: .invalidDER, reason: "OpenSSL could not encode the key as PKCS#8 (\(detail))")
+            throw ConversionError(code: .invalidDER, message: "OpenSSL could not encode the key as PKCS#8 (\(detail))")
         }
         defer { PKCS8_PRIV_KEY_INFO_free(info) }
         return try serialize { i2d_PKCS8_PRIV_KEY_INFO(info, $0) }
@@ -66,17 +66,17 @@ enum OpenSSLCodec {
     /// Decodes a PKCS#8 `PrivateKeyInfo` into an owned `EVP_PKEY *`.
     static func privateKey(fromPKCS8DER der: [UInt8]) throws -> OpaquePointer {
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
-            throw ConversionError(code: .invalidDER, reason: "the private key is empty")
+            throw ConversionError(code: .invalidDER, message: "the private key is empty")
         }
         let info = decode(der, free: { PKCS8_PRIV_KEY_INFO_free($0) }) { d2i_PKCS8_PRIV_KEY_INFO(nil, $0, $1) }
         guard let info else {
             let detail = OpenSSLLibraryContext.drainErrors().text
-            throw ConversionError(code: .invalidDER, reason: "the private key is not PKCS#8 DER (\(detail))")
+            throw ConversionError(code: .invalidDER, message: "the private key is not PKCS#8 DER (\(detail))")
         }
         defer { PKCS8_PRIV_KEY_INFO_free(info) }
         guard let key = EVP_PKCS82PKEY(info) else {
             let detail = OpenSSLLibraryContext.drainErrors().text
-            throw ConversionError(code: .invalidDER, reason: "OpenSSL could not load the private key (\(detail))")
+            throw ConversionError(code: .invalidDER, message: "OpenSSL could not load the private key (\(detail))")
         }
         return key
     }
@@ -84,12 +84,12 @@ enum OpenSSLCodec {
     /// Decodes one DER certificate into an owned `X509 *`.
     static func certificate(fromDER der: [UInt8], index: Int) throws -> OpaquePointer {
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
-            throw ConversionError(code: .invalidDER, reason: "certificate \(index) is empty")
+            throw ConversionError(code: .invalidDER, message: "certificate \(index) is empty")
         }
         let certificate = decode(der, free: { X509_free($0) }) { d2i_X509(nil, $0, $1) }
         guard let certificate else {
             let detail = OpenSSLLibraryContext.drainErrors().text
-            throw ConversionError(code: .invalidDER, reason: "certificate \(index) is not DER X.509 (\(detail))")
+            throw ConversionError(code: .invalidDER, message: "certificate \(index) is not DER X.509 (\(detail))")
         }
         return certificate
     }
@@ -98,14 +98,14 @@ enum OpenSSLCodec {
     /// unencrypted PKCS#8 DER.
     static func pkcs8DER(fromAnyPrivateKeyDER der: [UInt8]) throws -> [UInt8] {
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
-            throw ConversionError(code: .invalidDER, reason: "the private key is empty")
+            throw ConversionError(code: .invalidDER, message: "the private key is empty")
         }
         let key = decode(der, requireAll: false, free: { EVP_PKEY_free($0) }) { d2i_AutoPrivateKey(nil, $0, $1) }
         guard let key else {
             let detail = OpenSSLLibraryContext.drainErrors().text
             throw ConversionError(
                 code: .invalidDER,
-                reason: "the private key is not PKCS#8, PKCS#1 or SEC1 DER (\(detail))"
+                message: "the private key is not PKCS#8, PKCS#1 or SEC1 DER (\(detail))"
             )
         }
         defer { EVP_PKEY_free(key) }

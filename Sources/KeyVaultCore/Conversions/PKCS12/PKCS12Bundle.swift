@@ -49,7 +49,7 @@ public struct PKCS12Bundle: Sendable, Hashable {
     ) throws -> PKCS12Bundle {
         let bytes = Array(pfx)
         guard !bytes.isEmpty, bytes.count <= Int(Int32.max) else {
-            throw ConversionError(code: .invalidPKCS12, reason: "the PKCS#12 data is empty or too large")
+            throw ConversionError(code: .invalidPKCS12, message: "the PKCS#12 data is empty or too large")
         }
         return try library.withContext {
             let p12 = OpenSSLCodec.decode(bytes, requireAll: false, free: { PKCS12_free($0) }) { d2i_PKCS12(nil, $0, $1) }
@@ -57,7 +57,7 @@ public struct PKCS12Bundle: Sendable, Hashable {
                 let detail = OpenSSLLibraryContext.drainErrors().text
                 throw ConversionError(
                     code: .invalidPKCS12,
-                    reason: "the data is not a PKCS#12 (PFX) structure (\(detail))"
+                    message: "the data is not a PKCS#12 (PFX) structure (\(detail))"
                 )
             }
             defer { PKCS12_free(p12) }
@@ -115,7 +115,7 @@ public struct PKCS12Bundle: Sendable, Hashable {
         guard privateKeyPKCS8DER != nil || !certificatesDER.isEmpty else {
             throw ConversionError(
                 code: .pkcs12BuildFailed,
-                reason: "a PKCS#12 file needs a private key or at least one certificate"
+                message: "a PKCS#12 file needs a private key or at least one certificate"
             )
         }
         return try OpenSSLLibraryContext.shared.withContext {
@@ -138,13 +138,13 @@ public struct PKCS12Bundle: Sendable, Hashable {
                 guard leafIndex != nil else {
                     throw ConversionError(
                         code: .keyCertificateMismatch,
-                        reason: "the private key does not match any of the \(certificates.count) certificate(s)"
+                        message: "the private key does not match any of the \(certificates.count) certificate(s)"
                     )
                 }
             }
 
             guard let stack = kvc_sk_X509_new_null() else {
-                throw ConversionError(code: .pkcs12BuildFailed, reason: "OpenSSL could not allocate a stack")
+                throw ConversionError(code: .pkcs12BuildFailed, message: "OpenSSL could not allocate a stack")
             }
             defer { kvc_sk_X509_pop_free(stack) }
             for (index, certificate) in certificates.enumerated() where index != leafIndex {
@@ -152,7 +152,7 @@ public struct PKCS12Bundle: Sendable, Hashable {
                 X509_up_ref(certificate)
                 if kvc_sk_X509_push(stack, certificate) == 0 {
                     X509_free(certificate)
-                    throw ConversionError(code: .pkcs12BuildFailed, reason: "OpenSSL could not grow a stack")
+                    throw ConversionError(code: .pkcs12BuildFailed, message: "OpenSSL could not grow a stack")
                 }
             }
             let leaf = leafIndex.map { certificates[$0] }
@@ -167,7 +167,7 @@ public struct PKCS12Bundle: Sendable, Hashable {
             }
             guard let p12 else {
                 let detail = OpenSSLLibraryContext.drainErrors().text
-                throw ConversionError(code: .pkcs12BuildFailed, reason: "PKCS12_create failed (\(detail))")
+                throw ConversionError(code: .pkcs12BuildFailed, message: "PKCS12_create failed (\(detail))")
             }
             defer { PKCS12_free(p12) }
             return try OpenSSLCodec.serialize { i2d_PKCS12(p12, $0) }
@@ -187,7 +187,7 @@ extension PKCS12Bundle {
         if codes.contains(where: { $0.library == ERR_LIB_PKCS12 && $0.reason == PKCS12_R_MAC_VERIFY_FAILURE }) {
             return ConversionError(
                 code: .incorrectPKCS12Password,
-                reason: "the PKCS#12 MAC does not verify: wrong password or corrupted file (\(detail))"
+                message: "the PKCS#12 MAC does not verify: wrong password or corrupted file (\(detail))"
             )
         }
         if detail.contains("unsupported") || detail.contains("fetch failed") {
@@ -196,10 +196,10 @@ extension PKCS12Bundle {
                 : "; the OpenSSL legacy provider (legacy.so, needed for RC2-40) could not be loaded"
             return ConversionError(
                 code: .unsupportedPKCS12Algorithm,
-                reason: "the PKCS#12 file uses an algorithm OpenSSL cannot run (\(detail))\(hint)"
+                message: "the PKCS#12 file uses an algorithm OpenSSL cannot run (\(detail))\(hint)"
             )
         }
-        return ConversionError(code: .invalidPKCS12, reason: "OpenSSL could not read the PKCS#12 file (\(detail))")
+        return ConversionError(code: .invalidPKCS12, message: "OpenSSL could not read the PKCS#12 file (\(detail))")
     }
 }
 

@@ -66,10 +66,10 @@ struct CertificateChainOrdererTests {
         let (logger, _) = RecordingLogHandler.make()
         let cycle = #expect(throws: ConversionError.self) { try CertificateChainOrderer.order([a, leaf, b], logger: logger) }
         #expect(cycle?.code == .certificateChainCycle)
-        #expect(cycle?.reason == "constructing chain resulted in cycle")
+        #expect(cycle?.message == "constructing chain resulted in cycle")
         let noLeaf = #expect(throws: ConversionError.self) { try CertificateChainOrderer.order([a, b], logger: logger) }
         #expect(noLeaf?.code == .noLeafFound)
-        #expect(noLeaf?.reason == "no leaf found")
+        #expect(noLeaf?.message == "no leaf found")
     }
 
     @Test("malformed DER is an error", arguments: [[UInt8](), [0x30, 0x03, 0x02, 0x01], [0x30, 0x82, 0xFF, 0xFF, 0x00]])

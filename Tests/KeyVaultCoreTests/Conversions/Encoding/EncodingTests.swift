@@ -11,12 +11,12 @@ struct EncodingTests {
         #expect(try ObjectEncoding(parsing: "Base64") == .base64)
         #expect(try ObjectEncoding(parsing: "HEX") == .hex)
         let encoding = #expect(throws: ConversionError.self) { try ObjectEncoding(parsing: "SECRET_ALIAS") }
-        #expect(encoding?.reason == "invalid objectEncoding: SECRET_ALIAS, should be hex, base64 or utf-8")
+        #expect(encoding?.message == "invalid objectEncoding: SECRET_ALIAS, should be hex, base64 or utf-8")
         #expect(try ObjectFormat(parsing: "") == .pem)
         #expect(try ObjectFormat(parsing: "PFX") == .pfx)
         #expect(try ObjectFormat(parsing: "Pem") == .pem)
         let format = #expect(throws: ConversionError.self) { try ObjectFormat(parsing: "der") }
-        #expect(format?.reason == "invalid objectFormat: der, should be PEM or PFX")
+        #expect(format?.message == "invalid objectFormat: der, should be PEM or PFX")
     }
 
     @Test("base64 decoding follows Go's StdEncoding")
@@ -29,7 +29,7 @@ struct EncodingTests {
             #expect(try ObjectEncoding.base64.decode(Data(bytes).base64EncodedString(options: .lineLength64Characters)) == bytes)
         }
         let invalid = #expect(throws: ConversionError.self) { try ObjectEncoding.base64.decode("-----BEGIN") }
-        #expect(invalid?.reason == "illegal base64 data at input byte 0")
+        #expect(invalid?.message == "illegal base64 data at input byte 0")
         let bad = ["YWJj!", "YWJ", "YW=j", "YQ", "YQ===", "YQ==YQ==", "YWJj\t"]
         for text in bad {
             #expect(throws: ConversionError.self) { try ObjectEncoding.base64.decode(text) }
@@ -44,12 +44,12 @@ struct EncodingTests {
         #expect(try ObjectEncoding.hex.decode("00ff10Ab") == [0x00, 0xFF, 0x10, 0xAB])
         #expect(try ObjectEncoding.utf8.decode("héllo") == Array("héllo".utf8))
         let odd = #expect(throws: ConversionError.self) { try ObjectEncoding.hex.decode("abc") }
-        #expect(odd?.reason == "encoding/hex: odd length hex string")
+        #expect(odd?.message == "encoding/hex: odd length hex string")
         let invalid = #expect(throws: ConversionError.self) { try ObjectEncoding.hex.decode("0fzz") }
-        #expect(invalid?.reason == "encoding/hex: invalid byte at character 2 (not a hexadecimal digit)")
+        #expect(invalid?.message == "encoding/hex: invalid byte at character 2 (not a hexadecimal digit)")
         // The value is a secret: the offending character is never quoted (Go prints U+0073 's').
         let secret = #expect(throws: ConversionError.self) { try ObjectEncoding.hex.decode("s3cr3t-value") }
-        #expect(secret.map { !$0.reason.contains("'s'") && !$0.reason.contains("U+0073") } == true)
+        #expect(secret.map { !$0.message.contains("'s'") && !$0.message.contains("U+0073") } == true)
         #expect(secret.map { !"\($0)".contains("s3cr3t") } == true)
     }
 

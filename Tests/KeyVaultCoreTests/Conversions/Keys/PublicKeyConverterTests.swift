@@ -77,13 +77,13 @@ struct PublicKeyConverterTests {
             try PublicKeyConverter.publicKeyPEM(of: JSONWebKey(kid: "k", kty: "oct"))
         }
         #expect(oct?.code == .unsupportedKeyType)
-        #expect(oct?.reason == "failed to get key. key type 'oct' currently not supported")
+        #expect(oct?.message == "failed to get key. key type 'oct' currently not supported")
         #expect(throws: ConversionError.self) { try PublicKeyConverter.publicKeyPEM(of: JSONWebKey(kid: "k", kty: "oct-HSM")) }
         #expect(throws: ConversionError.self) { try PublicKeyConverter.publicKeyPEM(of: JSONWebKey(kid: "k", kty: nil)) }
         let curve = #expect(throws: ConversionError.self) {
             try PublicKeyConverter.publicKeyPEM(of: JSONWebKey(kid: "k", kty: "EC", crv: "P-192", x: "AA", y: "AA"))
         }
-        #expect(curve?.reason == "curve P-192 is not supported")
+        #expect(curve?.message == "curve P-192 is not supported")
         let inputs: [JSONWebKey] = [
             JSONWebKey(kid: "k", kty: "RSA", n: nil, e: "AQAB"),
             JSONWebKey(kid: "k", kty: "RSA", n: "AAAA", e: "AQAB"),
@@ -97,10 +97,10 @@ struct PublicKeyConverterTests {
             #expect(throws: ConversionError.self) { try PublicKeyConverter.publicKeyPEM(of: jwk) }
         }
         let missing = #expect(throws: ConversionError.self) { try ObjectConverter.convert(key: KeyBundle(key: nil)) }
-        #expect(missing?.reason == "key value is nil")
+        #expect(missing?.message == "key value is nil")
         let noID = #expect(throws: ConversionError.self) {
             try ObjectConverter.convert(key: KeyBundle(key: JSONWebKey(kid: nil, kty: "RSA")))
         }
-        #expect(noID?.reason == "key id is nil")
+        #expect(noID?.message == "key id is nil")
     }
 }

@@ -79,7 +79,7 @@ struct PKCS12BundleTests {
             try PKCS12Bundle.parse(try tool.read("a.p12"), password: "wrong")
         }
         #expect(error?.code == .incorrectPKCS12Password)
-        #expect(error?.reason.contains("right") == false)
+        #expect(error?.message.contains("right") == false)
     }
 
     @Test("malformed input throws, never crashes")
@@ -195,7 +195,7 @@ struct PKCS12BundleTests {
             try PKCS12Bundle.parse(try tool.read("legacy.p12"), password: "", library: library)
         }
         #expect(error?.code == .unsupportedPKCS12Algorithm)
-        #expect(error?.reason.contains("legacy provider") == true)
+        #expect(error?.message.contains("legacy provider") == true)
         let modern = try PKCS12Bundle.parse(try tool.read("modern.p12"), password: "", library: library)
         #expect(modern.privateKeyPKCS8DER == (try tool.privateKeyPKCS8DER("a.key")))
     }

@@ -24,13 +24,13 @@ import MountWriter
 /// (``ProviderCacheLimits``), least recently used first. Files are written on a thread pool, never on the actor.
 ///
 /// ```swift
-/// let provider = SecretsStoreProvider(configuration: .init(logger: logger))
+/// let provider = KeyVaultProvider(configuration: .init(logger: logger))
 /// let spc = try SecretProviderClass(yaml: manifest)
 /// let request = MountRequest(secretProviderClass: spc, attributes: attributes, secrets: secrets)
 /// let outcome = try await provider.mount(request, into: "/mnt/secrets-store")
 /// print(outcome.write.changed, outcome.result.objectVersions)
 /// ```
-public actor SecretsStoreProvider {
+public actor KeyVaultProvider {
     /// The configuration.
     public nonisolated let configuration: ProviderConfiguration
     private var identities: BoundedCache<String, IdentityEntry>

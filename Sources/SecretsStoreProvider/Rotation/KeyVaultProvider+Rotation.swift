@@ -1,6 +1,6 @@
 import MountWriter
 
-extension SecretsStoreProvider {
+extension KeyVaultProvider {
     /// Mounts, then keeps re-mounting at the policy's interval until cancelled (or for `policy.rounds` rounds).
     ///
     /// Each round fetches what may have changed (objects pinned to a version are served from memory) and writes
