@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func seedFieldsDecodeFromJSON() throws {
-        let json = #"{"tenants":[],"vaults":[{"name":"kv","tenantID":"t","rateLimit":{"requestsPerWindow":400,"windowSeconds":1,"retryAfterSeconds":1}}],"keyVaultLatency":{"milliseconds":20,"jitterMilliseconds":5}}"#
+        let json = #"{"tenants":[],"vaults":[{"name":"kv","tenantId":"t","rateLimit":{"requestsPerWindow":400,"windowSeconds":1,"retryAfterSeconds":1}}],"keyVaultLatency":{"milliseconds":20,"jitterMilliseconds":5}}"#
         let seed = try AzureEmulatorSeed.decode(json: Data(json.utf8))
         #expect(seed.keyVaultLatency == .init(milliseconds: 20, jitterMilliseconds: 5))
         #expect(seed.vaults[0].rateLimit == .init(requestsPerWindow: 400, windowSeconds: 1, retryAfterSeconds: 1))

@@ -13,7 +13,7 @@ public enum ObjectEncoding: String, Sendable, Hashable, CaseIterable {
     /// - Parameter text: The `objectEncoding` value (surrounding whitespace ignored).
     /// - Throws: ``ConversionError`` with ``ConversionError/Code/invalidObjectEncoding`` and the Go provider's
     ///   text `invalid objectEncoding: <v>, should be hex, base64 or utf-8`.
-    public init(parsing text: String) throws {
+    public init(parsing text: String) throws(ConversionError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         switch trimmed.lowercased() {
         case "", "utf-8": self = .utf8

@@ -11,7 +11,7 @@ public enum ObjectFormat: String, Sendable, Hashable, CaseIterable {
     /// - Parameter text: The `objectFormat` value (surrounding whitespace ignored).
     /// - Throws: ``ConversionError`` with ``ConversionError/Code/invalidObjectFormat`` and the Go provider's text
     ///   `invalid objectFormat: <v>, should be PEM or PFX`.
-    public init(parsing text: String) throws {
+    public init(parsing text: String) throws(ConversionError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         switch trimmed.lowercased() {
         case "", "pem": self = .pem

@@ -1,3 +1,4 @@
+import KeyVaultCore
 import Logging
 
 /// What the mounts of one provider share: the converted contents of objects pinned to a version, the contents of
@@ -26,7 +27,7 @@ actor SharedObjectStore {
             self.name = object.source.objectName.lowercased()
             self.version = version
             self.listsVersions = listsVersions
-            self.pfx = listsVersions ? false : object.wantsPFX
+            self.pfx = listsVersions ? false : object.format == .pfx
             self.encoding = listsVersions ? "" : object.encoding.rawValue
         }
     }
@@ -34,7 +35,7 @@ actor SharedObjectStore {
     /// A cached or shared value.
     enum Value: Sendable {
         case content(KeyVaultObjectContent)
-        case versions([KeyVaultObjectVersionInfo])
+        case versions([KeyVaultObjectVersion])
     }
 
     private struct Fresh {

@@ -1,19 +1,11 @@
+import KeyVaultCore
+
 /// One entry of a `SecretProviderClass`'s `objects` list: which Key Vault object to fetch and how to write it.
 ///
 /// Field names and defaults are the Go provider's. Values are trimmed of surrounding whitespace as it does.
 /// ``validated(index:)`` checks everything up front (the Go provider checks `objectType` only at fetch time, and
 /// never checks `filePermission`).
 public struct KeyVaultObject: Sendable, Hashable {
-    /// The object's kind in Key Vault.
-    public enum ObjectType: String, Sendable, Hashable, CaseIterable {
-        /// A secret (`/secrets/{name}`); a certificate's backing secret holds its private key.
-        case secret
-        /// A key (`/keys/{name}`), written as its public key.
-        case key
-        /// A certificate (`/certificates/{name}`), written as the leaf certificate.
-        case cert
-    }
-
     /// `objectName`: the object's name in Key Vault.
     public var objectName: String
     /// `objectAlias`: the file name; `objectName` when empty.
@@ -67,23 +59,13 @@ public struct ValidatedKeyVaultObject: Sendable, Hashable {
     /// The index of the entry in `objects`.
     public var index: Int
     /// The parsed object type.
-    public var type: KeyVaultObject.ObjectType
-    /// `true` for `objectFormat: pfx`.
-    public var wantsPFX: Bool
-    /// The parsed encoding (secrets only; `.utf8` otherwise).
-    public var encoding: ObjectEncodingName
+    public var type: KeyVaultObjectType
+    /// The parsed `objectFormat` (``ObjectFormat/pem`` unless `pfx`).
+    public var format: ObjectFormat
+    /// The parsed `objectEncoding` (secrets only; ``ObjectEncoding/utf8`` otherwise).
+    public var encoding: ObjectEncoding
     /// The parsed file mode, when `filePermission` is set.
     public var fileMode: UInt32?
-
-    /// The encodings `objectEncoding` accepts.
-    public enum ObjectEncodingName: String, Sendable, Hashable {
-        /// The value as is.
-        case utf8 = "utf-8"
-        /// The value is base64 and is decoded before writing.
-        case base64
-        /// The value is hex and is decoded before writing.
-        case hex
-    }
 
     /// The relative paths this object is written to: `<alias>`, or `<alias>/0` ... `<alias>/N-1` with history.
     public var filePaths: [String] {
@@ -118,27 +100,17 @@ extension KeyVaultObject {
         if objectName.isEmpty {
             throw fail("objectName is not set")
         }
-        guard let type = ObjectType(rawValue: objectType.lowercased()) else {
+        guard let type = KeyVaultObjectType(rawValue: objectType.lowercased()) else {
             throw fail("Invalid vaultObjectTypes. Should be secret, key, or cert")
         }
-        // objectFormat
-        let format = objectFormat.lowercased()
-        guard format.isEmpty || format == "pem" || format == "pfx" else {
-            throw fail("invalid objectFormat: \(objectFormat), should be PEM or PFX")
-        }
-        if format == "pfx" && type != .secret {
+        let format: ObjectFormat
+        do { format = try ObjectFormat(parsing: objectFormat) } catch { throw fail(error.message) }
+        if format == .pfx && type != .secret {
             throw fail("PFX format only supported for objectType: secret")
         }
-        // objectEncoding
-        let encodingText = objectEncoding.lowercased()
-        let encoding: ValidatedKeyVaultObject.ObjectEncodingName
-        switch encodingText {
-        case "", "utf-8": encoding = .utf8
-        case "base64": encoding = .base64
-        case "hex": encoding = .hex
-        default: throw fail("invalid objectEncoding: \(objectEncoding), should be hex, base64 or utf-8")
-        }
-        if !encodingText.isEmpty && type != .secret {
+        let encoding: ObjectEncoding
+        do { encoding = try ObjectEncoding(parsing: objectEncoding) } catch { throw fail(error.message) }
+        if !objectEncoding.isEmpty && type != .secret {
             throw fail("objectEncoding only supported for objectType: secret")
         }
         // file name
@@ -157,7 +129,7 @@ extension KeyVaultObject {
             throw fail("objectVersionHistory must not be negative, got \(objectVersionHistory)")
         }
         return ValidatedKeyVaultObject(
-            source: self, index: index, type: type, wantsPFX: format == "pfx", encoding: encoding, fileMode: mode
+            source: self, index: index, type: type, format: format, encoding: encoding, fileMode: mode
         )
     }
 }

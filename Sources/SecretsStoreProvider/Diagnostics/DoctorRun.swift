@@ -499,19 +499,12 @@ struct DoctorRun {
     mutating func read(_ object: ValidatedKeyVaultObject, client: KeyVaultClient, vaultName: String, identity: String, assignee: String) async -> Fetched? {
         let name = object.source.objectName
         let title = "\(object.type.rawValue) '\(name)'"
-        let kind: KeyVaultObjectType = switch object.type {
-        case .secret: .secret
-        case .key: .key
-        case .cert: .certificate
-        }
+        let kind = object.type
         do {
             var version: String? = object.source.objectVersion.nonEmpty
             var detail = ""
             if !object.source.isSingleVersion {
-                let listed = try await client.listVersions(type: kind, name: name).compactMap { item -> KeyVaultObjectVersionInfo? in
-                    guard let version = item.version else { return nil }
-                    return KeyVaultObjectVersionInfo(version: version, enabled: item.attributes?.enabled ?? false, created: item.attributes?.created)
-                }
+                let listed = try await client.listVersions(type: kind, name: name)
                 let chosen = try VersionHistory.select(
                     from: listed, startingAt: object.source.objectVersion, count: Int(object.source.objectVersionHistory), object: object
                 )
@@ -529,7 +522,7 @@ struct DoctorRun {
                 let bundle = try await client.getKey(name: name, version: version)
                 result = .key(bundle)
                 got = bundle.version
-            case .cert:
+            case .certificate:
                 let bundle = try await client.getCertificate(name: name, version: version)
                 result = .certificate(bundle)
                 got = bundle.version
@@ -582,14 +575,13 @@ struct DoctorRun {
             switch fetched {
             case .secret(let bundle):
                 let bytes = try ObjectConverter.convert(
-                    secret: bundle, format: object.wantsPFX ? .pfx : .pem,
-                    encoding: ObjectEncoding(rawValue: object.encoding.rawValue) ?? .utf8,
+                    secret: bundle, format: object.format, encoding: object.encoding,
                     constructPEMChain: configuration.constructPEMChain, logger: configuration.logger
                 )
                 let certificateBacked = bundle.kid?.isEmpty == false
                 var detail = "content type \(bundle.contentType?.nonEmpty ?? "none")"
                 if certificateBacked {
-                    if object.wantsPFX {
+                    if object.format == .pfx {
                         detail += ", PKCS#12 written as PFX"
                     } else {
                         let text = String(decoding: bytes, as: UTF8.self)

@@ -468,7 +468,7 @@ struct LintContext {
         if object.objectName.isEmpty {
             problem(.objectNameMissing, "objectName", "objectName is not set", fix: "set objectName to the object's name in Key Vault")
         }
-        let type = KeyVaultObject.ObjectType(rawValue: object.objectType.lowercased())
+        let type = KeyVaultObjectType(rawValue: object.objectType.lowercased())
         if type == nil {
             let hint = KeySuggestion.hint(KeySuggestion.suggestions(for: object.objectType, among: ["secret", "key", "cert"]))
             problem(
@@ -487,7 +487,7 @@ struct LintContext {
         } else if format == "pfx", let type, type != .secret {
             problem(
                 .pfxOnNonSecret, "objectFormat", "PFX format only supported for objectType: secret",
-                fix: type == .cert
+                fix: type == .certificate
                     ? "to get the PFX (with its private key) read the certificate's backing secret: objectType: secret, objectFormat: pfx, objectEncoding: base64; or remove objectFormat"
                     : "remove objectFormat: a key is written as its public key PEM"
             )
@@ -534,7 +534,7 @@ struct LintContext {
         guard !complete.fileName.isEmpty, FilePathRules.problem(withFileName: complete.fileName) == nil, history >= 0 else { return nil }
         lineOf[index] = position(nodes[object.objectAlias.isEmpty ? "objectName" : "objectAlias"])
         return (try? complete.validated(index: index)) ?? ValidatedKeyVaultObject(
-            source: complete, index: index, type: type ?? .secret, wantsPFX: false, encoding: .utf8, fileMode: nil
+            source: complete, index: index, type: type ?? .secret, format: .pem, encoding: .utf8, fileMode: nil
         )
     }
 

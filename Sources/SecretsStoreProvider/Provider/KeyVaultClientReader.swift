@@ -7,13 +7,12 @@ import Logging
 /// `KeyVaultCore.ObjectConverter` to turn each object into its file contents.
 struct KeyVaultClientReader: KeyVaultObjectReader {
     let client: KeyVaultClient
-    let vaultName: String
     let constructPEMChain: Bool
     let metrics: ProviderMetrics
     let logger: Logger
 
     init(
-        vaultURL: URL, vaultName: String, credential: any TokenCredential, limiter: AdaptiveConcurrencyLimiter?,
+        vaultURL: URL, credential: any TokenCredential, limiter: AdaptiveConcurrencyLimiter?,
         configuration: ProviderConfiguration
     ) throws(SecretsStoreProviderError) {
         let metrics = configuration.metrics
@@ -37,7 +36,6 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
         } catch {
             throw SecretsStoreProviderError(.invalidParameter, "failed to get keyvault client: \(error)", underlying: error)
         }
-        self.vaultName = vaultName
         self.constructPEMChain = configuration.constructPEMChain
         self.metrics = metrics
         self.logger = configuration.logger
@@ -75,46 +73,29 @@ struct KeyVaultClientReader: KeyVaultObjectReader {
             let bytes = try convert(object, version: version) {
                 try ObjectConverter.convert(
                     secret: bundle,
-                    format: object.wantsPFX ? .pfx : .pem,
-                    encoding: ObjectEncoding(rawValue: object.encoding.rawValue) ?? .utf8,
+                    format: object.format,
+                    encoding: object.encoding,
                     constructPEMChain: constructPEMChain,
                     logger: logger
                 )
             }
             let certificateBacked = bundle.kid.map { !$0.isEmpty } ?? false
             return KeyVaultObjectContent(
-                contents: bytes, version: bundle.version ?? version ?? "", isCertificatePEM: certificateBacked && !object.wantsPFX
+                contents: bytes, version: bundle.version ?? version ?? "", isCertificatePEM: certificateBacked && object.format == .pem
             )
         case .key:
             let bundle = try await client.getKey(name: name, version: version)
             let bytes = try convert(object, version: version) { try ObjectConverter.convert(key: bundle) }
             return KeyVaultObjectContent(contents: bytes, version: bundle.version ?? version ?? "")
-        case .cert:
+        case .certificate:
             let bundle = try await client.getCertificate(name: name, version: version)
             let bytes = try convert(object, version: version) { try ObjectConverter.convert(certificate: bundle) }
             return KeyVaultObjectContent(contents: bytes, version: bundle.version ?? version ?? "")
         }
     }
 
-    func versions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersionInfo] {
-        try await measured(object) { try await listVersions(of: object) }
-    }
-
-    private func listVersions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersionInfo] {
-        let type: KeyVaultObjectType
-        switch object.type {
-        case .secret: type = .secret
-        case .key: type = .key
-        case .cert: type = .certificate
-        }
-        return try await client.listVersions(type: type, name: object.source.objectName).compactMap { item in
-            guard let version = item.version else { return nil }
-            return KeyVaultObjectVersionInfo(
-                version: version,
-                enabled: item.attributes?.enabled ?? false,
-                created: item.attributes?.created
-            )
-        }
+    func versions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersion] {
+        try await measured(object) { try await client.listVersions(type: object.type, name: object.source.objectName) }
     }
 
     private func convert(_ object: ValidatedKeyVaultObject, version: String?, _ body: () throws -> [UInt8]) throws -> [UInt8] {

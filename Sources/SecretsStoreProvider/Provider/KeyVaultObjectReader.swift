@@ -1,23 +1,11 @@
 import Foundation
-
-/// One version of a Key Vault object, as listed by `.../versions`.
-public struct KeyVaultObjectVersionInfo: Sendable, Hashable {
-    /// The version ID (the last path segment of the object's `id`).
-    public var version: String
-    /// Whether the version is enabled.
-    public var enabled: Bool
-    /// When the version was created.
-    public var created: Date?
-
-    /// Creates a version record.
-    public init(version: String, enabled: Bool, created: Date?) {
-        self.version = version
-        self.enabled = enabled
-        self.created = created
-    }
-}
+import KeyVaultCore
 
 /// The file contents of one object version, converted as the object asks, and the version they came from.
+///
+/// Why a type of its own: it is what a ``KeyVaultObjectReader`` returns for one object version, before any path or
+/// mode is chosen (history, aliases and `.crt`/`.key` splits come later); ``MountedFile`` is a placed file of a
+/// mount's ordered answer; `MountWriter`'s `ProjectedFile` is a file as the writer stores it (mode and owner).
 public struct KeyVaultObjectContent: Sendable, Hashable {
     /// The bytes to write.
     public var contents: [UInt8]
@@ -65,5 +53,5 @@ public protocol KeyVaultObjectReader: Sendable {
     /// Lists every version of the object.
     /// - Parameter object: The object.
     /// - Returns: The versions, in any order.
-    func versions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersionInfo]
+    func versions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersion]
 }

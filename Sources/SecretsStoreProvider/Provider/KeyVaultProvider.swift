@@ -234,7 +234,6 @@ public actor KeyVaultProvider {
         metrics.cache("client", hit: false)
         let reader = try KeyVaultClientReader(
             vaultURL: vaultURL,
-            vaultName: parameters.keyvaultName,
             credential: entry.credential,
             limiter: limiter(for: vaultURL),
             configuration: configuration

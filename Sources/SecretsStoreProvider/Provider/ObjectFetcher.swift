@@ -127,7 +127,7 @@ struct ObjectFetcher: Sendable {
 
     private func historyJobs(for object: ValidatedKeyVaultObject, order: Int) async throws -> [Job] {
         let reader = self.reader
-        let list: @Sendable () async throws -> [KeyVaultObjectVersionInfo] = {
+        let list: @Sendable () async throws -> [KeyVaultObjectVersion] = {
             do {
                 return try await reader.versions(of: object)
             } catch let error as SecretsStoreProviderError {
@@ -141,7 +141,7 @@ struct ObjectFetcher: Sendable {
                 )
             }
         }
-        let listed: [KeyVaultObjectVersionInfo]
+        let listed: [KeyVaultObjectVersion]
         if let shared {
             let key = SharedObjectStore.Key(scope: shared.scope, vault: vaultName, object: object, version: "", listsVersions: true)
             guard case .versions(let versions) = try await shared.store.value(for: key, pinned: false, fetch: { .versions(try await list()) }) else {

@@ -9,16 +9,17 @@ import Foundation
 /// an error.
 enum VersionHistory {
     static func select(
-        from versions: [KeyVaultObjectVersionInfo],
+        from versions: [KeyVaultObjectVersion],
         startingAt start: String,
         count: Int,
         object: ValidatedKeyVaultObject
     ) throws(SecretsStoreProviderError) -> [String] {
         // Newest first by creation time; versions created in the same second keep the listing's order
         // reversed (Key Vault and the emulators list oldest first).
-        let enabled = versions.enumerated().filter(\.element.enabled).sorted {
-            let a = $0.element.created ?? Date(timeIntervalSince1970: 0)
-            let b = $1.element.created ?? Date(timeIntervalSince1970: 0)
+        // Items without an identifier name no version and are skipped.
+        let enabled = versions.enumerated().filter { $0.element.version != nil && $0.element.attributes?.enabled == true }.sorted {
+            let a = $0.element.attributes?.created ?? Date(timeIntervalSince1970: 0)
+            let b = $1.element.attributes?.created ?? Date(timeIntervalSince1970: 0)
             return a != b ? a > b : $0.offset > $1.offset
         }.map(\.element)
         var startIndex = 0
@@ -46,6 +47,6 @@ enum VersionHistory {
                 )
             )
         }
-        return enabled[startIndex...].prefix(count).map(\.version)
+        return enabled[startIndex...].prefix(count).compactMap(\.version)
     }
 }

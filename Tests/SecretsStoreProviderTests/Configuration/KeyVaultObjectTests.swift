@@ -1,3 +1,4 @@
+import KeyVaultCore
 import Testing
 @testable import SecretsStoreProvider
 
@@ -30,7 +31,7 @@ import Testing
         let object = try #require(result.first)
         #expect(object.source.objectName == "cert1")
         #expect(object.type == .secret)
-        #expect(object.wantsPFX)
+        #expect(object.format == .pfx)
         #expect(object.encoding == .base64)
         #expect(object.fileMode == 0o600)
         #expect(object.filePaths == ["tls/cert.pem"])

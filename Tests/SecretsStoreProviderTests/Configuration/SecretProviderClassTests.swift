@@ -1,3 +1,4 @@
+import KeyVaultCore
 import Foundation
 import Testing
 @testable import SecretsStoreProvider

@@ -1,3 +1,4 @@
+import KeyVaultCore
 import Foundation
 import Logging
 import Synchronization
@@ -29,10 +30,12 @@ final class RecordingReader: KeyVaultObjectReader, Sendable {
         return KeyVaultObjectContent(contents: Array(chosen.value.utf8), version: chosen.id)
     }
 
-    func versions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersionInfo] {
+    func versions(of object: ValidatedKeyVaultObject) async throws -> [KeyVaultObjectVersion] {
         stats.withLock { $0.listCalls += 1 }
         return store.withLock { $0[object.source.objectName] ?? [] }.map {
-            KeyVaultObjectVersionInfo(version: $0.id, enabled: $0.enabled, created: $0.created)
+            KeyVaultObjectVersion(
+                id: "https://kv.vault.test/secrets/\(object.source.objectName)/\($0.id)",
+                attributes: KeyVaultObjectAttributes(enabled: $0.enabled, created: $0.created))
         }
     }
 }
