@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "MountWriter", targets: ["MountWriter"]),
         .library(name: "SecretsStoreProvider", targets: ["SecretsStoreProvider"]),
         .library(name: "CSIProvider", targets: ["CSIProvider"]),
+        .library(name: "AzureCoreTesting", targets: ["AzureCoreTesting"]),
         .library(name: "KeyVaultTesting", targets: ["KeyVaultTesting"]),
         .executable(name: "akv-mount", targets: ["akv-mount"]),
         .executable(name: "akv-csi-provider", targets: ["akv-csi-provider"]),
@@ -138,10 +139,31 @@ let package = Package(
             exclude: ["Generated/README.md"],
             swiftSettings: swiftSettings
         ),
+        // Light test support with no Key Vault in it: test CA, loopback HTTPS server, fault injection, manual clock,
+        // log capture, scripted transport, static credential.
+        .target(
+            name: "AzureCoreTesting",
+            dependencies: [
+                "AzureCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The emulators (Entra ID, IMDS, OIDC issuer, Key Vault) and AzureEmulators, on AzureCoreTesting.
         .target(
             name: "KeyVaultTesting",
             dependencies: [
                 "AzureCore",
+                "AzureCoreTesting",
                 "KeyVaultCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -211,6 +233,7 @@ let package = Package(
                 "AzureCore",
                 "SecretsStoreProvider",
                 "KeyVaultTesting",
+                "AzureCoreTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -231,11 +254,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "BenchSupport", path: "Examples/BenchSupport", swiftSettings: swiftSettings),
-        .executableTarget(name: "provider-bench", dependencies: ["BenchSupport", "SecretsStoreProvider", "KeyVaultTesting", "AzureCore", "KeyVaultCore", "IdentityProviders", "MountWriter", .product(name: "Logging", package: "swift-log")], path: "Examples/provider-bench", swiftSettings: swiftSettings),
+        .executableTarget(name: "provider-bench", dependencies: ["BenchSupport", "SecretsStoreProvider", "KeyVaultTesting", "AzureCoreTesting", "AzureCore", "KeyVaultCore", "IdentityProviders", "MountWriter", .product(name: "Logging", package: "swift-log")], path: "Examples/provider-bench", swiftSettings: swiftSettings),
         .executableTarget(
             name: "csi-bench",
             dependencies: [
-                "BenchSupport", "CSIProvider", "KeyVaultTesting", "AzureCore", "IdentityProviders",
+                "BenchSupport", "CSIProvider", "KeyVaultTesting", "AzureCoreTesting", "AzureCore", "IdentityProviders",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),
@@ -248,17 +271,22 @@ let package = Package(
 
         .testTarget(
             name: "AzureCoreTests",
-            dependencies: ["AzureCore", "KeyVaultTesting"],
+            dependencies: [
+                "AzureCore", "AzureCoreTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IdentityProvidersTests",
-            dependencies: ["IdentityProviders", "AzureCore", "KeyVaultTesting"],
+            dependencies: ["IdentityProviders", "AzureCore", "AzureCoreTesting", "KeyVaultTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KeyVaultCoreTests",
-            dependencies: ["KeyVaultCore", "AzureCore", "IdentityProviders", "KeyVaultTesting"],
+            dependencies: ["KeyVaultCore", "AzureCore", "IdentityProviders", "AzureCoreTesting", "KeyVaultTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -268,13 +296,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretsStoreProviderTests",
-            dependencies: ["SecretsStoreProvider", "KeyVaultTesting", "IdentityProviders", "KeyVaultCore", "MountWriter", "AzureCore"],
+            dependencies: ["SecretsStoreProvider", "KeyVaultTesting", "AzureCoreTesting", "IdentityProviders", "KeyVaultCore", "MountWriter", "AzureCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CSIProviderTests",
             dependencies: [
-                "CSIProvider", "SecretsStoreProvider", "KeyVaultTesting", "AzureCore", "KeyVaultCore", "IdentityProviders",
+                "CSIProvider", "SecretsStoreProvider", "KeyVaultTesting", "AzureCoreTesting", "AzureCore", "KeyVaultCore", "IdentityProviders",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -288,7 +316,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeyVaultTestingTests",
-            dependencies: ["KeyVaultTesting", "AzureCore", "KeyVaultCore", "IdentityProviders"],
+            dependencies: ["KeyVaultTesting", "AzureCoreTesting", "AzureCore", "KeyVaultCore", "IdentityProviders"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 // csi-bench: one provider per node, many pods. Measures akv-csi-provider through its real gRPC Unix socket, as a
 // separate process, against the emulators (in this process) with a fixed Key Vault latency.
 //
@@ -75,7 +76,7 @@ final class ProviderProcess: @unchecked Sendable {
             "--vault-url", "\(Sample.vaultName)=\(emulators.vaultURLs[Sample.vaultName]!.absoluteString)",
         ] + extra
         let log = work.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardError = handle
         process.standardOutput = handle

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import KeyVaultTesting

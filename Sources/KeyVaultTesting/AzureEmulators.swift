@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import Foundation
 import KeyVaultCore
 public import Logging
@@ -6,13 +7,15 @@ public import Logging
 /// issuer and Key Vault, sharing one test CA and seeded from an ``AzureEmulatorSeed`` (or ``AzureEmulatorSeed/sample``).
 ///
 /// ```swift
-/// let emulators = try await AzureEmulators.start(seed: .sample, logger: logger)
-/// defer { Task { await emulators.stop() } }   // or call stop() at the end of the test
-/// let env = emulators.environment             // AZURE_AUTHORITY_HOST, SSL_CERT_FILE, vault URLs, ...
+/// try await AzureEmulators.withRunning(seed: .sample) { emulators in   // always stopped afterwards
+///     let settings = try emulators.keyVaultClientSettings(vault: AzureEmulatorSeed.Sample.vaultName)
+///     let env = emulators.environment   // AZURE_AUTHORITY_HOST, SSL_CERT_FILE, vault URLs, ... for a child process
+/// }
 /// ```
 ///
-/// Clients reach a vault through its own port: ``vaultURLs`` maps each vault name to `https://127.0.0.1:<port>`
-/// (use it as the vault URL override, trust ``caFile``, and switch challenge-resource verification off).
+/// Clients reach a vault through its own port: ``vaultURLs`` maps each vault name to `https://127.0.0.1:<port>`.
+/// ``keyVaultClientSettings(vault:)`` gathers what a client needs: that URL, a transport configuration trusting
+/// the test CA, and client options with challenge-resource verification off.
 public struct AzureEmulators: Sendable {
     /// The test CA; every server presents a leaf it issued.
     public let certificateAuthority: TestCertificateAuthority
@@ -43,12 +46,13 @@ public struct AzureEmulators: Sendable {
     ///   - seedDirectory: The folder that relative `pfxFile`/`pemFile` paths of the seed are resolved against.
     ///   - stateDirectory: Where to write the CA file and token files; a new temporary folder (removed by
     ///     ``stop()``) when `nil`.
-    ///   - logger: The servers' logger. Secret values and tokens are never logged.
-    /// - Returns: The running emulators; call ``stop()`` when done.
+    ///   - logger: The servers' logger (default: no logging). Secret values and tokens are never logged.
+    /// - Returns: The running emulators; call ``stop()`` when done, or use ``withRunning(seed:seedDirectory:logger:isolation:_:)``.
     /// - Throws: ``KeyVaultEmulatorError`` for an inconsistent seed (unknown role, bad key type, unreadable
     ///   certificate file), or a server start error.
     public static func start(
-        seed: AzureEmulatorSeed = .sample, seedDirectory: URL? = nil, stateDirectory: URL? = nil, logger: Logger
+        seed: AzureEmulatorSeed = .sample, seedDirectory: URL? = nil, stateDirectory: URL? = nil,
+        logger: Logger = Logger(label: "KeyVaultTesting", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> AzureEmulators {
         let fileManager = FileManager.default
         let state = stateDirectory ?? fileManager.temporaryDirectory.appendingPathComponent(

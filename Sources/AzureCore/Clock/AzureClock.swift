@@ -1,6 +1,12 @@
 import Foundation
 
 /// The wall clock and sleep used by retry policies and token caches, injectable so tests control time.
+///
+/// Why not Swift's `Clock`: the times this suite reasons about are wall-clock dates — a token's `expires_on` and
+/// `refresh_in` from Entra ID and IMDS, a federated token file's age, an HTTP-date `Retry-After`. The standard
+/// library's clocks (`ContinuousClock`, `SuspendingClock`) have monotonic instants that cannot be compared with a
+/// `Date`, so a test clock must move both the wall time and the sleeps together, which this protocol expresses.
+/// Code that only waits (the rotation loop, the throttling limiter) takes a standard `Clock` instead.
 public protocol AzureClock: Sendable {
     /// The current time.
     /// - Returns: Now.
@@ -29,8 +35,8 @@ public struct SystemClock: AzureClock {
 }
 
 extension Duration {
-    /// The duration in seconds as a `Double`.
-    public var azureSeconds: Double {
+    /// The duration in seconds as a `Double` (package-internal: no public extension on standard-library types).
+    package var azureSeconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }

@@ -22,8 +22,6 @@ public struct AzureCoreError: Error, Sendable, Hashable, CustomStringConvertible
         public static let invalidConfiguration = Code("invalidConfiguration")
         /// The retry policy gave up; ``AzureCoreError/underlying`` names the last failure.
         public static let retriesExhausted = Code("retriesExhausted")
-        /// The task was cancelled.
-        public static let cancelled = Code("cancelled")
         /// The named cloud is not known.
         public static let unknownCloud = Code("unknownCloud")
 
@@ -39,8 +37,9 @@ public struct AzureCoreError: Error, Sendable, Hashable, CustomStringConvertible
     public var endpoint: String?
     /// The last HTTP status seen, when there was one.
     public var statusCode: Int?
-    /// A description of the underlying error, when there was one.
-    public var underlying: String?
+    /// The lower-level error, kept as a typed value (an `HTTPClientError`, a `URLError`, the last attempt's
+    /// ``AzureCoreError`` after retries, a `NIOSSLError` for an unreadable CA file), when there was one.
+    public var underlying: (any Error & Sendable)?
 
     /// Creates an error.
     /// - Parameters:
@@ -48,13 +47,34 @@ public struct AzureCoreError: Error, Sendable, Hashable, CustomStringConvertible
     ///   - message: The explanation (must not contain a secret).
     ///   - endpoint: The endpoint, already redacted.
     ///   - statusCode: The HTTP status, if any.
-    ///   - underlying: The underlying error's description, if any.
-    public init(code: Code, message: String, endpoint: String? = nil, statusCode: Int? = nil, underlying: String? = nil) {
+    ///   - underlying: The lower-level error, if any.
+    public init(
+        code: Code, message: String, endpoint: String? = nil, statusCode: Int? = nil, underlying: (any Error & Sendable)? = nil
+    ) {
         self.code = code
         self.message = message
         self.endpoint = endpoint
         self.statusCode = statusCode
         self.underlying = underlying
+    }
+
+    /// Two errors are equal when their code, message, endpoint and status are; the ``underlying`` cause is not
+    /// compared (the rule of every error type in the suite).
+    /// - Parameters:
+    ///   - lhs: An error.
+    ///   - rhs: Another error.
+    /// - Returns: Whether they are equal.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.endpoint == rhs.endpoint && lhs.statusCode == rhs.statusCode
+    }
+
+    /// Hashes the compared fields.
+    /// - Parameter hasher: The hasher.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
+        hasher.combine(endpoint)
+        hasher.combine(statusCode)
     }
 
     /// `"<code>: <message> (endpoint: …, status: …, underlying: …)"`.

@@ -11,7 +11,7 @@ import NIOSSL
 /// `http` refused unless the host is loopback (or ``Configuration/allowsInsecureHTTP`` is set).
 ///
 /// A transport built with ``init(configuration:environment:)`` owns its `HTTPClient`s: call ``shutdown()`` (or use
-/// ``withTransport(configuration:environment:_:)``). ``shared`` uses `HTTPClient.shared` and needs no shutdown.
+/// ``withTransport(configuration:environment:isolation:_:)``). ``shared`` uses `HTTPClient.shared` and needs no shutdown.
 public struct AsyncHTTPClientTransport: HTTPTransport {
     /// Settings of an owned transport.
     public struct Configuration: Sendable {
@@ -118,7 +118,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// The process-wide client behind ``instanceMetadata``: created on first use, never shut down and never
     /// deinitialised (a `static let` lives as long as the process), like `HTTPClient.shared`.
     private static let instanceMetadataClient: HTTPClient = {
-        let configuration = HTTPClient.Configuration(
+        var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(
                 connect: .nanoseconds(Int64(instanceMetadataConnectTimeout.azureSeconds * 1e9)),
@@ -128,6 +128,10 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             proxy: nil,
             decompression: .disabled
         )
+        // A metadata endpoint either answers at once or is not there: the first failed connect fails the request
+        // (the IMDS retry policy decides what comes next), instead of AsyncHTTPClient re-dialling with backoff
+        // until the request deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
@@ -182,7 +186,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             throw AzureCoreError(
                 code: .invalidConfiguration,
                 message: "cannot read the extra CA certificates" + (configuration.caBundlePath.map { " from \($0)" } ?? ""),
-                underlying: String(describing: error)
+                underlying: error
             )
         }
         if !roots.isEmpty {
@@ -222,18 +226,21 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         self.maximumResponseBytes = configuration.maximumResponseBytes
     }
 
-    /// Runs a body with an owned transport and shuts it down afterwards.
+    /// Runs a body with an owned transport and shuts it down afterwards, whether the body returns or throws (an
+    /// owned transport that is never shut down traps in debug builds).
     /// - Parameters:
     ///   - configuration: The configuration.
     ///   - environment: Environment variables for the proxy settings.
+    ///   - isolation: The caller's isolation, which the body runs in.
     ///   - body: Code using the transport.
     /// - Returns: The body's result.
     /// - Throws: What the initialiser or the body throws.
     public static func withTransport<Result>(
         configuration: Configuration = Configuration(),
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        _ body: (AsyncHTTPClientTransport) async throws -> Result
-    ) async throws -> Result {
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (AsyncHTTPClientTransport) async throws -> sending Result
+    ) async throws -> sending Result {
         let transport = try AsyncHTTPClientTransport(configuration: configuration, environment: environment)
         do {
             let result = try await body(transport)
@@ -266,8 +273,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     ///   - request: The request.
     ///   - body: The body, if any.
     /// - Returns: The response.
-    /// - Throws: ``AzureCoreError`` (`insecureRequest`, `connectionFailed`, `timedOut`, `responseTooLarge`,
-    ///   `cancelled`).
+    /// - Throws: ``AzureCoreError`` (`insecureRequest`, `connectionFailed`, `timedOut`, `responseTooLarge`) with the
+    ///   AsyncHTTPClient error as ``AzureCoreError/underlying``; `CancellationError` when the task is cancelled.
     public func send(_ request: HTTPRequest, body: Data?) async throws -> HTTPTransportResponse {
         guard let url = request.targetURL, let host = request.targetHost else {
             throw AzureCoreError(code: .insecureRequest, message: "the request has no absolute URL")
@@ -308,21 +315,19 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         } catch is NIOTooManyBytesError {
             throw AzureCoreError(code: .responseTooLarge, message: "the response exceeded \(maximumResponseBytes) bytes", endpoint: endpoint)
         } catch is CancellationError {
-            throw AzureCoreError(code: .cancelled, message: "the request was cancelled", endpoint: endpoint)
+            throw CancellationError()
         } catch let error as HTTPClientError {
             switch error {
             case .connectTimeout, .readTimeout, .deadlineExceeded:
-                throw AzureCoreError(code: .timedOut, message: "the request timed out", endpoint: endpoint, underlying: "\(error)")
+                throw AzureCoreError(code: .timedOut, message: "the request timed out", endpoint: endpoint, underlying: error)
             case .cancelled:
-                throw AzureCoreError(code: .cancelled, message: "the request was cancelled", endpoint: endpoint)
+                throw CancellationError()
             default:
-                throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: "\(error)")
+                throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: error)
             }
         } catch {
-            if Task.isCancelled {
-                throw AzureCoreError(code: .cancelled, message: "the request was cancelled", endpoint: endpoint)
-            }
-            throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: "\(error)")
+            if Task.isCancelled { throw CancellationError() }
+            throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: error)
         }
     }
 }

@@ -24,8 +24,9 @@ public struct HTTPTransportResponse: Sendable {
 /// The one thing every client in the suite needs from HTTP: send a request with an optional body and get the
 /// whole response back.
 ///
-/// The default implementation runs on AsyncHTTPClient; a URLSession one exists for users who avoid SwiftNIO, and
-/// tests can pass any closure-backed value. Implementations must be safe to call concurrently.
+/// The default implementation is ``AsyncHTTPClientTransport``; ``URLSessionTransport`` exists for users who avoid
+/// SwiftNIO. Tests pass `ScriptedTransport` from the `AzureCoreTesting` library, which answers from a closure or a
+/// list of responses and records the requests. Implementations must be safe to call concurrently.
 public protocol HTTPTransport: Sendable {
     /// Sends a request and reads the whole response.
     /// - Parameters:

@@ -53,7 +53,8 @@ public struct URLSessionTransport: HTTPTransport {
     ///   - request: The request.
     ///   - body: The body, if any.
     /// - Returns: The response.
-    /// - Throws: ``AzureCoreError`` (`insecureRequest`, `connectionFailed`, `timedOut`, `cancelled`).
+    /// - Throws: ``AzureCoreError`` (`insecureRequest`, `connectionFailed`, `timedOut`) with the `URLError` as
+    ///   ``AzureCoreError/underlying``; `CancellationError` when the task is cancelled.
     public func send(_ request: HTTPRequest, body: Data?) async throws -> HTTPTransportResponse {
         guard let url = request.targetURL, let host = request.targetHost else {
             throw AzureCoreError(code: .insecureRequest, message: "the request has no absolute URL")
@@ -89,14 +90,15 @@ public struct URLSessionTransport: HTTPTransport {
         } catch let error as URLError {
             switch error.code {
             case .cancelled:
-                throw AzureCoreError(code: .cancelled, message: "the request was cancelled", endpoint: endpoint)
+                throw CancellationError()
             case .timedOut:
-                throw AzureCoreError(code: .timedOut, message: "the request timed out", endpoint: endpoint)
+                throw AzureCoreError(code: .timedOut, message: "the request timed out", endpoint: endpoint, underlying: error)
             default:
-                throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: "URLError \(error.code.rawValue)")
+                throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: error)
             }
         } catch {
-            throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: "\(error)")
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: error)
         }
     }
 }

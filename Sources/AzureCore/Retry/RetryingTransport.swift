@@ -52,16 +52,15 @@ public struct RetryingTransport: HTTPTransport {
     ///   - request: The request.
     ///   - body: The body, resent on each attempt.
     /// - Returns: The first non-retryable response, or the last retryable one when the budget is spent.
-    /// - Throws: ``AzureCoreError`` `cancelled`, `retriesExhausted`, or a non-retryable transport error.
+    /// - Throws: `CancellationError` when the task is cancelled; ``AzureCoreError`` `retriesExhausted` (with the
+    ///   last attempt's error as ``AzureCoreError/underlying``), or a non-retryable transport error.
     public func send(_ request: HTTPRequest, body: Data?) async throws -> HTTPTransportResponse {
         let start = clock.now()
         let endpoint = Redaction.endpoint(request)
         var attempt = 0
         while true {
             attempt += 1
-            if Task.isCancelled {
-                throw AzureCoreError(code: .cancelled, message: "cancelled before attempt \(attempt)", endpoint: endpoint)
-            }
+            try Task.checkCancellation()
             let delay: Duration
             do {
                 let response = try await base.send(request, body: body)
@@ -78,9 +77,7 @@ public struct RetryingTransport: HTTPTransport {
                     metadata: ["endpoint": "\(endpoint)", "status": "\(response.statusCode)", "attempt": "\(attempt)", "delayMs": "\(Int(delay.azureSeconds * 1000))"]
                 )
             } catch {
-                if Task.isCancelled || error is CancellationError || (error as? AzureCoreError)?.code == .cancelled {
-                    throw AzureCoreError(code: .cancelled, message: "the request was cancelled", endpoint: endpoint)
-                }
+                if Task.isCancelled || error is CancellationError { throw CancellationError() }
                 guard policy.shouldRetry(error: error) else { throw error }
                 delay = policy.backoff(afterAttempt: attempt)
                 guard canRetry(attempt: attempt, delay: delay, start: start) else {
@@ -88,7 +85,7 @@ public struct RetryingTransport: HTTPTransport {
                         code: .retriesExhausted,
                         message: "gave up after \(attempt) attempt(s)",
                         endpoint: endpoint,
-                        underlying: String(describing: error)
+                        underlying: error
                     )
                 }
                 onRetry?(.transport)
@@ -97,7 +94,7 @@ public struct RetryingTransport: HTTPTransport {
             do {
                 try await clock.sleep(for: delay)
             } catch {
-                throw AzureCoreError(code: .cancelled, message: "cancelled while waiting to retry", endpoint: endpoint)
+                throw CancellationError()
             }
         }
     }

@@ -59,7 +59,7 @@ public enum MountStatus {
             case .unauthorized: return .unauthenticated
             case .notFound: return .notFound
             case .throttled: return .resourceExhausted
-            case .invalidVaultURL, .invalidVaultName: return .invalidArgument
+            case .invalidVaultURL, .invalidVaultName, .invalidObjectName: return .invalidArgument
             case .challengeResourceMismatch: return .permissionDenied
             default: return .internalError
             }
@@ -75,7 +75,6 @@ public enum MountStatus {
             switch error.code {
             case .connectionFailed, .timedOut: return .unavailable
             case .retriesExhausted: return error.statusCode == 429 ? .resourceExhausted : .unavailable
-            case .cancelled: return .unavailable
             case .responseTooLarge: return .resourceExhausted
             case .insecureRequest, .invalidConfiguration, .unknownCloud: return .invalidArgument
             default: return .internalError

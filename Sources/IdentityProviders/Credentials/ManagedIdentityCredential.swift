@@ -191,13 +191,14 @@ public struct ManagedIdentityCredential: TokenCredential {
                     throw error
                 }
                 logger.debug("IMDS answered \(status); retrying", metadata: ["endpoint": "\(endpointText)", "delayMs": "\(Int(delay.azureSeconds * 1000))"])
+            } catch is CancellationError {
+                throw CancellationError()
             } catch let error as AzureCoreError {
-                if error.code == .cancelled { throw CancellationError() }
                 guard transientRetries < retry.maximumRetries else {
                     throw IdentityError(
                         code: .credentialUnavailable, credential: Self.name,
                         message: "the managed identity endpoint is unreachable (\(error.code)\(error.underlying.map { ": \($0)" } ?? "")); is this running on Azure with a managed identity?",
-                        endpoint: endpointText
+                        endpoint: endpointText, underlying: error
                     )
                 }
                 delay = .milliseconds(Int64(retry.initialDelay.azureSeconds * 1000) << transientRetries)
@@ -218,7 +219,7 @@ public struct ManagedIdentityCredential: TokenCredential {
         if lower.contains("multiple user assigned identities") {
             return IdentityError(
                 code: .identityNotFound, credential: Self.name,
-                message: "IMDS: \(description). Several user-assigned identities are assigned to this VM/node pool: name the one to use (userAssignedIdentityID / ManagedIdentityID.clientID with the identity's client ID)",
+                message: "IMDS: \(description). Several user-assigned identities are assigned to this VM or node pool: name the one to use with ManagedIdentityID (its client ID, object ID or resource ID)",
                 oauthError: object?["error"] as? String, statusCode: status, endpoint: endpoint
             )
         }

@@ -47,6 +47,10 @@ public struct IdentityError: Error, Sendable, Hashable, CustomStringConvertible 
     public var endpoint: String?
     /// For a chain: why each credential was skipped or failed, in order.
     public var attempts: [String]
+    /// The lower-level error, kept as a typed value: the transport's ``AzureCore/AzureCoreError`` for
+    /// ``Code/transportFailed``, a `DecodingError` for ``Code/invalidResponse``, each credential's error for a chain.
+    /// Never compared by `==`.
+    public var underlying: (any Error & Sendable)?
 
     /// Creates an error.
     /// - Parameters:
@@ -68,8 +72,10 @@ public struct IdentityError: Error, Sendable, Hashable, CustomStringConvertible 
         oauthError: String? = nil,
         statusCode: Int? = nil,
         endpoint: String? = nil,
-        attempts: [String] = []
+        attempts: [String] = [],
+        underlying: (any Error & Sendable)? = nil
     ) {
+        self.underlying = underlying
         self.code = code
         self.credential = credential
         self.message = message
@@ -79,6 +85,27 @@ public struct IdentityError: Error, Sendable, Hashable, CustomStringConvertible 
         self.statusCode = statusCode
         self.endpoint = endpoint
         self.attempts = attempts
+    }
+
+    /// Two errors are equal when every field but ``underlying`` is (the rule of every error type in the suite).
+    /// - Parameters:
+    ///   - lhs: An error.
+    ///   - rhs: Another error.
+    /// - Returns: Whether they are equal.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.code == rhs.code && lhs.credential == rhs.credential && lhs.message == rhs.message
+            && lhs.aadstsCode == rhs.aadstsCode && lhs.meaning == rhs.meaning && lhs.oauthError == rhs.oauthError
+            && lhs.statusCode == rhs.statusCode && lhs.endpoint == rhs.endpoint && lhs.attempts == rhs.attempts
+    }
+
+    /// Hashes the compared fields.
+    /// - Parameter hasher: The hasher.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(credential)
+        hasher.combine(message)
+        hasher.combine(aadstsCode)
+        hasher.combine(statusCode)
     }
 
     /// Whether a chained credential should try the next link.

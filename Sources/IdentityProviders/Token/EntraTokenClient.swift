@@ -53,13 +53,13 @@ struct EntraTokenClient: Sendable {
         let response: HTTPTransportResponse
         do {
             response = try await transport.send(HTTPRequest(method: .post, targetURL: url, headerFields: headers), body: Data(FormEncoding.encode(form).utf8))
-        } catch let error as AzureCoreError where error.code == .cancelled {
+        } catch is CancellationError {
             throw CancellationError()
         } catch {
             throw IdentityError(
                 code: .transportFailed, credential: credential,
                 message: "the token request failed: \(Redaction.scrub(String(describing: error), removing: sensitive))",
-                endpoint: endpoint
+                endpoint: endpoint, underlying: error
             )
         }
         return try TokenResponseParser.parse(response, requestTime: requestTime, credential: credential, endpoint: endpoint, sensitive: sensitive, logger: logger)

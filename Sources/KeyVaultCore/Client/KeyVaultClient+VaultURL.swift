@@ -2,22 +2,20 @@ import AzureCore
 import Foundation
 
 extension KeyVaultClient {
-    /// Builds a vault URL from a vault name and the cloud's Key Vault DNS suffix, validating the name as the Go
-    /// provider does.
+    /// Builds a vault URL from a vault name and the cloud's Key Vault DNS suffix, validating the name by Key Vault's
+    /// rule (3 to 24 letters, digits and dashes).
     /// - Parameters:
     ///   - vaultName: The vault name (3 to 24 characters of `[-a-zA-Z0-9]`).
     ///   - dnsSuffix: The cloud's suffix, for example `vault.azure.net`, `vault.azure.cn`, `vault.usgovcloudapi.net`.
     /// - Returns: `https://<name>.<suffix>/`.
-    /// - Throws: ``KeyVaultError`` with ``KeyVaultError/Code/invalidVaultName`` and the Go provider's texts:
-    ///   `Invalid vault name: "<n>", must be between 3 and 24 chars` or
-    ///   `Invalid vault name: "<n>", must match [-a-zA-Z0-9]{3,24}`.
+    /// - Throws: ``KeyVaultError`` with ``KeyVaultError/Code/invalidVaultName`` (a name of the wrong length or with
+    ///   other characters) or ``KeyVaultError/Code/invalidVaultURL`` (an unusable DNS suffix).
     public static func vaultURL(vaultName: String, dnsSuffix: String) throws -> URL {
-        let quoted = GoQuoting.quote(vaultName)
         let length = vaultName.utf8.count
         guard length >= 3, length <= 24 else {
             throw KeyVaultError(
                 code: .invalidVaultName, vault: vaultName,
-                message: "Invalid vault name: \(quoted), must be between 3 and 24 chars"
+                message: "the vault name has \(length) characters; a vault name has 3 to 24"
             )
         }
         let valid = vaultName.utf8.allSatisfy { byte in
@@ -27,7 +25,7 @@ extension KeyVaultClient {
         guard valid else {
             throw KeyVaultError(
                 code: .invalidVaultName, vault: vaultName,
-                message: "Invalid vault name: \(quoted), must match [-a-zA-Z0-9]{3,24}"
+                message: "a vault name may contain only letters, digits and dashes"
             )
         }
         var suffix = dnsSuffix.trimmingCharacters(in: .whitespaces)

@@ -83,18 +83,18 @@ public struct KeyVaultClient: Sendable {
     /// - Parameters:
     ///   - vaultURL: The vault URL (`https://<name>.vault.azure.net/`).
     ///   - credential: Any token credential.
-    ///   - transport: Any HTTP transport; it is wrapped in a ``RetryingTransport`` unless
-    ///     ``Options/retryPolicy`` is `nil`.
+    ///   - transport: Any HTTP transport (default: the process-wide `AsyncHTTPClientTransport.shared`); it is wrapped
+    ///     in a `RetryingTransport` unless ``Options/retryPolicy`` is `nil`.
     ///   - options: Settings.
-    ///   - logger: Receives debug lines (method, endpoint, status; never a token or a value).
+    ///   - logger: Receives debug lines (method, endpoint, status; never a token or a value). Default: no logging.
     /// - Throws: ``KeyVaultError`` with ``KeyVaultError/Code/invalidVaultURL`` for a URL without host or with
     ///   plain HTTP to a non-loopback host.
     public init(
         vaultURL: URL,
         credential: any TokenCredential,
-        transport: any HTTPTransport,
+        transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
         options: Options = Options(),
-        logger: Logger
+        logger: Logger = Logger(label: "KeyVaultCore", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws {
         guard let components = URLComponents(url: vaultURL, resolvingAgainstBaseURL: false),
               let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty
@@ -199,6 +199,7 @@ public struct KeyVaultClient: Sendable {
     /// - Throws: ``KeyVaultError`` for Key Vault errors; transport and credential errors as they are.
     public func listVersions(type: KeyVaultObjectType, name: String) async throws -> [KeyVaultObjectVersion] {
         let context = RequestContext(type: type, name: name, version: nil, operation: "list versions")
+        try checkName(name, context: context)
         var request = makeRequest(path: "/\(type.collection)/\(Self.escape(name))/versions")
         var items: [KeyVaultObjectVersion] = []
         var pages = 0
@@ -242,8 +243,15 @@ public struct KeyVaultClient: Sendable {
         _: T.Type, type: KeyVaultObjectType, name: String, version: String?
     ) async throws -> T {
         let context = RequestContext(type: type, name: name, version: version, operation: "get")
+        try checkName(name, context: context)
         let path = "/\(type.collection)/\(Self.escape(name))/\(Self.escape(version ?? ""))"
         return try await perform(makeRequest(path: path), decoding: T.self, context: context)
+    }
+
+    /// An empty name would address the collection (`/secrets//`), not an object: refused before anything is sent.
+    private func checkName(_ name: String, context: RequestContext) throws(KeyVaultError) {
+        guard name.isEmpty else { return }
+        throw error(context, code: .invalidObjectName, message: "the \(context.type?.description ?? "object") name is empty")
     }
 
     private func makeRequest(path: String) -> HTTPRequest {
@@ -287,7 +295,8 @@ public struct KeyVaultClient: Sendable {
         } catch {
             throw self.error(
                 context, code: .invalidResponse, status: response.statusCode,
-                message: "the response is not a valid \(context.type?.description ?? "Key Vault") JSON body"
+                message: "the response is not a valid \(context.type?.description ?? "Key Vault") JSON body",
+                underlying: error
             )
         }
     }
@@ -411,12 +420,12 @@ public struct KeyVaultClient: Sendable {
 
     private func error(
         _ context: RequestContext, code: KeyVaultError.Code, status: Int? = nil, message: String,
-        recommendation: String? = nil
+        recommendation: String? = nil, underlying: (any Error & Sendable)? = nil
     ) -> KeyVaultError {
         KeyVaultError(
-            code: code, statusCode: status, vault: host, objectName: context.name, objectType: context.type,
+            code: code, statusCode: status, vault: authority.lowercased(), objectName: context.name, objectType: context.type,
             objectVersion: context.version, operation: context.operation, message: message,
-            recommendation: recommendation
+            recommendation: recommendation, underlying: underlying
         )
     }
 

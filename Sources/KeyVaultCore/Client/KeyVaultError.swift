@@ -27,6 +27,9 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
     public var recommendation: String?
     /// The `x-ms-request-id` of the response, for support requests.
     public var requestID: String?
+    /// The lower-level error, kept as a typed value (the `DecodingError` of an unreadable body), when there was one.
+    /// Never compared by `==`.
+    public var underlying: (any Error & Sendable)?
 
     /// Creates an error.
     /// - Parameters:
@@ -46,8 +49,9 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
         code: Code, statusCode: Int? = nil, vault: String, objectName: String? = nil,
         objectType: KeyVaultObjectType? = nil, objectVersion: String? = nil, operation: String = "get",
         serviceErrorCode: String? = nil, innerErrorCode: String? = nil, message: String,
-        recommendation: String? = nil, requestID: String? = nil
+        recommendation: String? = nil, requestID: String? = nil, underlying: (any Error & Sendable)? = nil
     ) {
+        self.underlying = underlying
         self.code = code
         self.statusCode = statusCode
         self.vault = vault
@@ -60,6 +64,28 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
         self.message = message
         self.recommendation = recommendation
         self.requestID = requestID
+    }
+
+    /// Two errors are equal when every field but ``underlying`` is (the rule of every error type in the suite).
+    /// - Parameters:
+    ///   - lhs: An error.
+    ///   - rhs: Another error.
+    /// - Returns: Whether they are equal.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.code == rhs.code && lhs.statusCode == rhs.statusCode && lhs.vault == rhs.vault && lhs.objectName == rhs.objectName
+            && lhs.objectType == rhs.objectType && lhs.objectVersion == rhs.objectVersion && lhs.operation == rhs.operation
+            && lhs.serviceErrorCode == rhs.serviceErrorCode && lhs.innerErrorCode == rhs.innerErrorCode
+            && lhs.message == rhs.message && lhs.recommendation == rhs.recommendation && lhs.requestID == rhs.requestID
+    }
+
+    /// Hashes the compared fields.
+    /// - Parameter hasher: The hasher.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(statusCode)
+        hasher.combine(vault)
+        hasher.combine(objectName)
+        hasher.combine(message)
     }
 
     /// For example: `failed to get secret 'db-password' (version latest) from vault 'v.vault.azure.net': HTTP 403
@@ -79,7 +105,12 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
             text += serviceErrorCode + (innerErrorCode.map { "/\($0)" } ?? "") + ": "
         }
         text += message
-        if let recommendation { text += " " + recommendation }
+        if let recommendation {
+            // The service's message and our advice are separate sentences.
+            while let last = text.last, last.isWhitespace { text.removeLast() }
+            if let last = text.last, !".!?".contains(last) { text += "." }
+            text += " " + recommendation
+        }
         if let requestID { text += " (x-ms-request-id: \(requestID))" }
         return text
     }
@@ -112,5 +143,7 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalidVaultURL = Code("invalidVaultURL")
         /// The vault name breaks Key Vault's naming rules.
         public static let invalidVaultName = Code("invalidVaultName")
+        /// The object name is empty: refused before any request is sent.
+        public static let invalidObjectName = Code("invalidObjectName")
     }
 }

@@ -22,12 +22,22 @@ public struct ConversionError: Error, Hashable, Sendable, CustomStringConvertibl
     /// The explanation alone (``message``), so that wrapped messages read like the Go provider's.
     public var description: String { message }
 
-    /// Two errors are equal when their codes are; the message is free text.
-    public static func == (lhs: ConversionError, rhs: ConversionError) -> Bool { lhs.code == rhs.code }
+    /// Two errors are equal when their code and message are (the rule of every error type in the suite: every field
+    /// but a typed cause).
+    /// - Parameters:
+    ///   - lhs: An error.
+    ///   - rhs: Another error.
+    /// - Returns: Whether they are equal.
+    public static func == (lhs: ConversionError, rhs: ConversionError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
+    }
 
-    /// Hashes the code only, consistent with ``==(_:_:)``.
+    /// Hashes the compared fields.
     /// - Parameter hasher: The hasher.
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
+    }
 
     /// The kind of a ``ConversionError``.
     public struct Code: Hashable, Sendable, CustomStringConvertible {

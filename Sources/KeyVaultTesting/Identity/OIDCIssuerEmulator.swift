@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import Crypto
 import Foundation
 import HTTPTypes

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import Foundation
 import KeyVaultCore
 public import Logging

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 /// An error from the Key Vault emulator's Swift API (seeding and configuration), never from HTTP handling.
 public struct KeyVaultEmulatorError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong.

@@ -17,6 +17,6 @@ enum GoValueParsing {
         "strconv.ParseBool: parsing \(goQuote(value)): invalid syntax"
     }
 
-    /// Go's `%q` (see ``AzureCore/GoQuoting``).
+    /// Go's `%q` (see `GoQuoting`).
     static func goQuote(_ value: String) -> String { GoQuoting.quote(value) }
 }

@@ -157,10 +157,8 @@ struct LintContext {
         } else if !(vault.contains("<") && vault.contains(">")) {
             do {
                 _ = try KeyVaultClient.vaultURL(vaultName: vault, dnsSuffix: "vault.azure.net")
-            } catch let error as KeyVaultError {
-                add(.vaultNameInvalid, "failed to get vault: \(error.message)", fix: "use the vault's name only: 3 to 24 letters, digits and '-', not its URL", parameter: ProviderParameters.Key.keyvaultName, mark: mark(ProviderParameters.Key.keyvaultName))
             } catch {
-                add(.vaultNameInvalid, "failed to get vault: \(error)", fix: "use the vault's name only: 3 to 24 letters, digits and '-'", parameter: ProviderParameters.Key.keyvaultName, mark: mark(ProviderParameters.Key.keyvaultName))
+                add(.vaultNameInvalid, "failed to get vault: \(VaultURLResolver.goText(of: error, vaultName: vault))", fix: "use the vault's name only: 3 to 24 letters, digits and '-', not its URL", parameter: ProviderParameters.Key.keyvaultName, mark: mark(ProviderParameters.Key.keyvaultName))
             }
         }
 

@@ -78,8 +78,9 @@ public actor KeyVaultProvider {
     /// Fetches and converts every object of a mount, without writing anything.
     /// - Parameter request: The parameters, secrets and default mode.
     /// - Returns: The files and object versions. One failing object fails the whole mount.
-    /// - Throws: ``SecretsStoreProviderError``.
-    public func fetch(_ request: MountRequest) async throws(SecretsStoreProviderError) -> MountResult {
+    /// - Throws: ``SecretsStoreProviderError`` (its ``SecretsStoreProviderError/underlying`` keeps the typed cause);
+    ///   `CancellationError` when the task is cancelled.
+    public func fetch(_ request: MountRequest) async throws -> MountResult {
         let parameters = try ProviderParameters(validating: request, objectsCache: objectsCache)
         return try await fetch(parameters)
     }
@@ -87,8 +88,8 @@ public actor KeyVaultProvider {
     /// Fetches and converts every object of validated parameters, without writing anything.
     /// - Parameter parameters: The validated parameters.
     /// - Returns: The files and object versions.
-    /// - Throws: ``SecretsStoreProviderError``.
-    public func fetch(_ parameters: ProviderParameters) async throws(SecretsStoreProviderError) -> MountResult {
+    /// - Throws: ``SecretsStoreProviderError``; `CancellationError` when the task is cancelled.
+    public func fetch(_ parameters: ProviderParameters) async throws -> MountResult {
         let logger = configuration.logger
         for warning in parameters.warnings { logger.notice("\(warning)") }
         guard !parameters.objects.isEmpty else { return MountResult(files: [], objectVersions: [:]) }
@@ -126,7 +127,7 @@ public actor KeyVaultProvider {
             logger.debug("mount failed", metadata: ["vault": "\(parameters.keyvaultName)", "error": "\(error.message)"])
             throw error
         } catch is CancellationError {
-            throw SecretsStoreProviderError(.cancelled, "the mount was cancelled")
+            throw CancellationError()
         } catch {
             throw SecretsStoreProviderError(.fetchFailed, "\(error)", underlying: error)
         }
@@ -141,8 +142,9 @@ public actor KeyVaultProvider {
     ///   - directory: The target directory.
     ///   - owner: An optional owner/group for the files (the `fsGroup` request).
     /// - Returns: The fetched result and what the write changed.
-    /// - Throws: ``SecretsStoreProviderError``; the files already on disk are left as they were.
-    public func mount(_ request: MountRequest, into directory: String, owner: FileOwner? = nil) async throws(SecretsStoreProviderError) -> MountOutcome {
+    /// - Throws: ``SecretsStoreProviderError``; `CancellationError` when the task is cancelled. Either way the files
+    ///   already on disk are left as they were.
+    public func mount(_ request: MountRequest, into directory: String, owner: FileOwner? = nil) async throws -> MountOutcome {
         let parameters = try ProviderParameters(validating: request, objectsCache: objectsCache)
         let result = try await fetch(parameters)
         return try await writeOffActor(result, into: directory, owner: owner)

@@ -62,7 +62,7 @@ public struct ProviderConfiguration: Sendable {
     ///   - cacheLimits: The bounds of the caches.
     ///   - metrics: Where metrics go (default ``ProviderMetrics/disabled``).
     ///   - writerOptions: Atomic writer options.
-    ///   - logger: The logger.
+    ///   - logger: The logger (swift-log); default: no logging.
     public init(
         transport: (any HTTPTransport)? = nil,
         environment: [String: String] = [:],
@@ -77,7 +77,7 @@ public struct ProviderConfiguration: Sendable {
         cacheLimits: ProviderCacheLimits = .init(),
         metrics: ProviderMetrics = .disabled,
         writerOptions: AtomicDirectoryWriter.Options = .init(),
-        logger: Logger = Logger(label: "secrets-store-provider")
+        logger: Logger = Logger(label: "SecretsStoreProvider", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.transport = transport
         self.environment = environment

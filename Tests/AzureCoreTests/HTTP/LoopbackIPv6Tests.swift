@@ -1,8 +1,8 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import HTTPTypes
 import Hummingbird
-import KeyVaultTesting
 import Logging
 import Testing
 

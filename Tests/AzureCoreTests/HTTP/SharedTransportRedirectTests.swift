@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import KeyVaultTesting
 import Logging
 import NIOCore
 import Synchronization

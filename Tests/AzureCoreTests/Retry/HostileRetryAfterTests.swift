@@ -1,7 +1,7 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import HTTPTypes
-import KeyVaultTesting
 import Testing
 
 /// A hostile or broken server's `Retry-After` must never trap the process (a `Double` beyond `Int64` converted
@@ -27,12 +27,12 @@ import Testing
     }
 
     @Test func aHugeRetryAfterEndsRetriesInsteadOfCrashing() async throws {
-        let transport = ScriptedTransport([.status(429, ["Retry-After": "1e300"]), .status(200, [:])])
+        let transport = Step.transport([.status(429, ["Retry-After": "1e300"]), .status(200, [:])])
         let clock = ManualClock()
         let retrying = RetryingTransport(wrapping: transport, policy: RetryPolicy(maximumAttempts: 3), clock: clock)
         let response = try await retrying.send(HTTPRequest(method: .get, targetURL: URL(string: "https://127.0.0.1:1/x")!), body: nil)
         #expect(response.statusCode == 429)
-        #expect(transport.calls == 1)
+        #expect(transport.requestCount == 1)
         #expect(clock.sleeps.isEmpty)
     }
 }

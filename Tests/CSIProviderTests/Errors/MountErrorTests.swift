@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import CSIProvider
 import Foundation
 import GRPCCore

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import IdentityProviders
@@ -40,7 +41,7 @@ import Testing
 
     @Test func anotherServiceAccountTokenNeverGetsTheCachedToken() async throws {
         let cache = TokenCache(clock: ManualClock())
-        let transport = CountingTokenTransport()
+        let transport = TokenEndpoint.transport()
         let options = CredentialOptions(
             transport: transport, retryPolicy: .none, clock: ManualClock(), cache: cache,
             authorityHost: URL(string: "https://127.0.0.1:1")!
@@ -64,6 +65,6 @@ import Testing
         _ = try await second.getToken(for: request)
         _ = try await third.getToken(for: request)
         _ = try await thirdTwin.getToken(for: request)
-        #expect(transport.assertions == ["service-account-token-A", "service-account-token-B", "service-account-token-C"])
+        #expect(TokenEndpoint.assertions(transport) == ["service-account-token-A", "service-account-token-B", "service-account-token-C"])
     }
 }

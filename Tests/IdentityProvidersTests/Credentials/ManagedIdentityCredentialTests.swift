@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import IdentityProviders
@@ -86,7 +87,8 @@ import Testing
                 try await credential(f).getToken(for: TokenRequestContext(scopes: [IdentityFixture.scope]))
             }
             #expect(error.code == .identityNotFound)
-            #expect(error.message.contains("userAssignedIdentityID"))
+            #expect(error.message.contains("ManagedIdentityID"))
+            #expect(!error.message.contains("userAssignedIdentityID"), "IdentityProviders speaks Azure, not the Go provider")
             #expect(error.statusCode == 400)
         }
     }

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import HTTPTypes
@@ -10,25 +11,11 @@ import Testing
 /// `Int64`) nor park it for years: the wait is cut to ``IMDSRetryPolicy/maximumServerRequestedDelay``, and
 /// `Metadata: true` is on every request.
 @Suite struct ManagedIdentityHostileResponseTests {
-    final class ScriptedIMDS: HTTPTransport {
-        let metadataHeaders = Mutex<[String?]>([])
-        let answers: Mutex<[(Int, [String: String], String)]>
-        init(_ answers: [(Int, [String: String], String)]) { self.answers = Mutex(answers) }
-
-        func send(_ request: HTTPRequest, body: Data?) async throws -> HTTPTransportResponse {
-            metadataHeaders.withLock { $0.append(request.headerFields[HTTPField.Name("Metadata")!]) }
-            let (status, headers, text) = answers.withLock { $0.isEmpty ? (500, [:], "{}") : $0.removeFirst() }
-            var fields = HTTPFields()
-            for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
-            return HTTPTransportResponse(response: HTTPResponse(status: .init(code: status), headerFields: fields), body: Data(text.utf8))
-        }
-    }
-
     @Test(arguments: ["1e300", "inf", "99999999999999999999"])
     func hugeRetryAfterIsCut(retryAfter: String) async throws {
-        let transport = ScriptedIMDS([
-            (429, ["Retry-After": retryAfter], #"{"error":"throttled"}"#),
-            (200, [:], #"{"access_token":"imds-token","expires_in":"3600","resource":"https://vault.azure.net"}"#),
+        let transport = ScriptedTransport(responses: [
+            .json(429, #"{"error":"throttled"}"#, headers: ["Retry-After": retryAfter]),
+            .json(200, #"{"access_token":"imds-token","expires_in":"3600","resource":"https://vault.azure.net"}"#),
         ])
         let clock = ManualClock()
         let credential = try ManagedIdentityCredential(
@@ -38,6 +25,6 @@ import Testing
         let token = try await credential.getToken(for: TokenRequestContext(scopes: ["https://vault.azure.net/.default"]))
         #expect(token.token == "imds-token")
         #expect(clock.sleeps == [IMDSRetryPolicy.default.maximumServerRequestedDelay])
-        #expect(transport.metadataHeaders.withLock { $0 } == ["true", "true"])
+        #expect(transport.requests.map { $0.headerFields[HTTPField.Name("Metadata")!] } == ["true", "true"])
     }
 }

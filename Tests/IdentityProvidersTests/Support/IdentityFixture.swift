@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import IdentityProviders
@@ -63,11 +64,11 @@ struct IdentityFixture {
     }
 
     /// Runs a body with a transport that gives up connecting after one second (for unreachable endpoints).
-    func withFastFailingTransport<R>(_ body: (AsyncHTTPClientTransport) async throws -> R) async throws -> R {
+    func withFastFailingTransport<R: Sendable>(_ body: (AsyncHTTPClientTransport) async throws -> R) async throws -> R {
         try await AsyncHTTPClientTransport.withTransport(
             configuration: .init(connectTimeout: .seconds(1), requestTimeout: .seconds(3), ignoresEnvironmentProxy: true),
-            environment: [:], body
-        )
+            environment: [:]
+        ) { transport in try await body(transport) }
     }
 
     var tokenPath: String { "/\(IdentityFixture.tenant)/oauth2/v2.0/token" }

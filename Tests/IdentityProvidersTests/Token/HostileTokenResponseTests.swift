@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import IdentityProviders
@@ -9,7 +10,7 @@ import Testing
 @Suite struct HostileTokenResponseTests {
     static let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
-    func credential(_ transport: CountingTokenTransport) throws -> ClientSecretCredential {
+    func credential(_ transport: ScriptedTransport) throws -> ClientSecretCredential {
         try ClientSecretCredential(
             tenantID: Self.tenant, clientID: "app", secret: SecretString("a-client-secret"),
             options: CredentialOptions(
@@ -24,7 +25,7 @@ import Testing
         #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret.","error_codes":["nan", "-1e30", 1.5]}"#,
     ])
     func outOfRangeErrorCodesDoNotTrap(body: String) async throws {
-        let transport = CountingTokenTransport(status: 401, body: body)
+        let transport = TokenEndpoint.transport(status: 401, body: body)
         let error = try await #require(throws: IdentityError.self) {
             try await credential(transport).getToken(for: TokenRequestContext(scopes: ["https://vault.azure.net/.default"]))
         }
@@ -38,7 +39,7 @@ import Testing
         #"{"access_token":"eyJ.a.b","expires_in":"infinity"}"#,
     ])
     func nonFiniteLifetimesAreRejected(body: String) async throws {
-        let transport = CountingTokenTransport(status: 200, body: body)
+        let transport = TokenEndpoint.transport(status: 200, body: body)
         let error = try await #require(throws: IdentityError.self) {
             try await credential(transport).getToken(for: TokenRequestContext(scopes: ["https://vault.azure.net/.default"]))
         }

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import IdentityProviders
@@ -12,7 +13,7 @@ import Testing
 
     @Test(arguments: ["http://login.example.test", "http://127.attacker.example", "ftp://127.0.0.1"])
     func aSecretIsNotSentToAnInsecureAuthority(authority: String) async throws {
-        let transport = CountingTokenTransport()
+        let transport = TokenEndpoint.transport()
         let credential = try ClientSecretCredential(
             tenantID: Self.tenant, clientID: "app", secret: SecretString("insecure-s3cr3t"),
             options: CredentialOptions(
@@ -23,12 +24,12 @@ import Testing
             try await credential.getToken(for: TokenRequestContext(scopes: ["https://vault.azure.net/.default"]))
         }
         #expect(error.code == .invalidConfiguration)
-        #expect(transport.requests == 0)
+        #expect(transport.requestCount == 0)
         #expect(!error.message.contains("insecure-s3cr3t"))
     }
 
     @Test func plainHTTPToLoopbackStillWorks() async throws {
-        let transport = CountingTokenTransport()
+        let transport = TokenEndpoint.transport()
         let credential = try ClientSecretCredential(
             tenantID: Self.tenant, clientID: "app", secret: SecretString("loopback-s3cr3t"),
             options: CredentialOptions(
@@ -36,7 +37,7 @@ import Testing
             )
         )
         _ = try await credential.getToken(for: TokenRequestContext(scopes: ["https://vault.azure.net/.default"]))
-        #expect(transport.requests == 1)
+        #expect(transport.requestCount == 1)
     }
 
     @Test func environmentAuthorityRejectsLookalikeLoopbackNames() throws {

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import HTTPTypes
@@ -48,7 +49,7 @@ struct KeyVaultClientEmulatorTests {
     }
 
     static func makeClient(
-        _ emulator: KeyVaultEmulator, credential: FakeCredential = FakeCredential(), clock: ImmediateClock = ImmediateClock(),
+        _ emulator: KeyVaultEmulator, credential: StaticTokenCredential = StaticTokenCredential { "token-\($0)" }, clock: ManualClock = ManualClock(),
         url: String = "https://myvault.vault.azure.net/"
     ) throws -> KeyVaultClient {
         try KeyVaultClient(
@@ -66,7 +67,7 @@ struct KeyVaultClientEmulatorTests {
         let version = try await emulator.setSecret(vault: Self.vaultName, name: "db", value: "p@ss", contentType: "text/plain")
         try await emulator.createKey(vault: Self.vaultName, name: "ec", spec: .ecP256)
         let chain = try await emulator.createCertificateChain(vault: Self.vaultName, name: "tls", subject: "leaf.example.com", depth: 3)
-        let credential = FakeCredential()
+        let credential = StaticTokenCredential { "token-\($0)" }
         let client = try Self.makeClient(emulator, credential: credential)
 
         let secret = try await client.getSecret(name: "db")
@@ -138,7 +139,7 @@ struct KeyVaultClientEmulatorTests {
     @Test("a vault host outside the challenge's resource domain gets no token")
     func challengeRefusal() async throws {
         let emulator = try await Self.makeEmulator()
-        let credential = FakeCredential()
+        let credential = StaticTokenCredential { "token-\($0)" }
         let client = try Self.makeClient(emulator, credential: credential, url: "https://127.0.0.1:8443/")
         let error = await #expect(throws: KeyVaultError.self) { try await client.getSecret(name: "db") }
         #expect(error?.code == .challengeResourceMismatch)
@@ -151,7 +152,7 @@ struct KeyVaultClientEmulatorTests {
         try await emulator.assignRole(vault: Self.vaultName, principalObjectID: Self.principal, role: .secretsUser)
         try await emulator.setSecret(vault: Self.vaultName, name: "db", value: "v")
         try await emulator.setThrottling(vault: Self.vaultName, KeyVaultThrottling(requestsPerWindow: 1, windowSeconds: 600, retryAfterSeconds: 3))
-        let clock = ImmediateClock()
+        let clock = ManualClock()
         let client = try Self.makeClient(emulator, clock: clock)
         _ = try await client.getSecret(name: "db")
         let error = await #expect(throws: KeyVaultError.self) { try await client.getSecret(name: "db") }

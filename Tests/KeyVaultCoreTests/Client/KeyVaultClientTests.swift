@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import HTTPTypes
@@ -16,18 +17,18 @@ struct KeyVaultClientTests {
     """#
 
     func makeClient(
-        _ transport: FakeTransport, credential: FakeCredential = FakeCredential(),
-        options: KeyVaultClient.Options = .init(clock: ImmediateClock()), logger: Logger = Logger(label: "test")
+        _ transport: ScriptedTransport, credential: StaticTokenCredential = StaticTokenCredential { "token-\($0)" },
+        options: KeyVaultClient.Options = .init(clock: ManualClock()), logger: Logger = Logger(label: "test")
     ) throws -> KeyVaultClient {
         try KeyVaultClient(vaultURL: Self.vault, credential: credential, transport: transport, options: options, logger: logger)
     }
 
     @Test("challenge flow: unauthenticated first, then the token for the challenge's scope and tenant")
     func challengeFlow() async throws {
-        let transport = FakeTransport { request, _ in
-            request.headerFields[.authorization] == nil ? FakeTransport.challenge() : FakeTransport.json(200, Self.secretBody)
+        let transport = ScriptedTransport { request, _, _ in
+            request.headerFields[.authorization] == nil ? HTTPTransportResponse.keyVaultChallenge() : HTTPTransportResponse.json(200, Self.secretBody)
         }
-        let credential = FakeCredential()
+        let credential = StaticTokenCredential { "token-\($0)" }
         let (logger, logs) = RecordingLogHandler.make()
         let client = try makeClient(transport, credential: credential, logger: logger)
 
@@ -63,8 +64,8 @@ struct KeyVaultClientTests {
 
     @Test("a challenge whose resource does not match the host is refused and no token is requested or sent")
     func challengeMismatch() async throws {
-        let transport = FakeTransport { _, _ in FakeTransport.challenge(resource: "https://vault.attacker.example") }
-        let credential = FakeCredential()
+        let transport = ScriptedTransport { _, _, _ in HTTPTransportResponse.keyVaultChallenge(resource: "https://vault.attacker.example") }
+        let credential = StaticTokenCredential { "token-\($0)" }
         let client = try makeClient(transport, credential: credential)
         let error = await #expect(throws: KeyVaultError.self) { try await client.getSecret(name: "db") }
         #expect(error?.code == .challengeResourceMismatch)
@@ -76,17 +77,17 @@ struct KeyVaultClientTests {
 
     @Test("verification can be switched off for emulators; scope is preferred over resource")
     func verificationOff() async throws {
-        let transport = FakeTransport { request, _ in
+        let transport = ScriptedTransport { request, _, _ in
             if request.headerFields[.authorization] == nil {
-                return FakeTransport.json(401, "{}", headers: [(
-                    "WWW-Authenticate",
+                return HTTPTransportResponse.json(401, "{}", headers: [
+                    "WWW-Authenticate":
                     #"Bearer authorization_uri="https://127.0.0.1:9999/tenant-x/oauth2/authorize", resource="https://other.example", scope="https://emulator.local/.default""#
-                )])
+                ])
             }
-            return FakeTransport.json(200, Self.secretBody)
+            return HTTPTransportResponse.json(200, Self.secretBody)
         }
-        let credential = FakeCredential()
-        let client = try makeClient(transport, credential: credential, options: .init(verifyChallengeResource: false, clock: ImmediateClock()))
+        let credential = StaticTokenCredential { "token-\($0)" }
+        let client = try makeClient(transport, credential: credential, options: .init(verifyChallengeResource: false, clock: ManualClock()))
         _ = try await client.getSecret(name: "db")
         #expect(credential.requests.first?.scopes == ["https://emulator.local/.default"])
         #expect(credential.requests.first?.tenantID == "tenant-x")
@@ -94,14 +95,14 @@ struct KeyVaultClientTests {
 
     @Test("a 401 without a challenge clears the cache, so the next request starts with a fresh challenge")
     func unauthorizedWithoutChallenge() async throws {
-        let transport = FakeTransport { request, index in
+        let transport = ScriptedTransport { request, _, index in
             switch index {
-            case 0: return FakeTransport.challenge()
-            case 1: return FakeTransport.json(200, Self.secretBody)
-            case 2: return FakeTransport.json(401, #"{"error":{"code":"Unauthorized","message":"token expired"}}"#)
+            case 0: return HTTPTransportResponse.keyVaultChallenge()
+            case 1: return HTTPTransportResponse.json(200, Self.secretBody)
+            case 2: return HTTPTransportResponse.json(401, #"{"error":{"code":"Unauthorized","message":"token expired"}}"#)
             default:
                 return request.headerFields[.authorization] == nil
-                    ? FakeTransport.challenge() : FakeTransport.json(200, Self.secretBody)
+                    ? HTTPTransportResponse.keyVaultChallenge() : HTTPTransportResponse.json(200, Self.secretBody)
             }
         }
         let client = try makeClient(transport)
@@ -120,18 +121,18 @@ struct KeyVaultClientTests {
     func claimsChallenge() async throws {
         let claims = #"{"access_token":{"nbf":{"essential":true,"value":"1"}}}"#
         let encoded = Data(claims.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
-        let transport = FakeTransport { _, index in
+        let transport = ScriptedTransport { _, _, index in
             switch index {
-            case 0: return FakeTransport.challenge()
+            case 0: return HTTPTransportResponse.keyVaultChallenge()
             case 1:
-                return FakeTransport.json(401, "{}", headers: [(
-                    "WWW-Authenticate",
+                return HTTPTransportResponse.json(401, "{}", headers: [
+                    "WWW-Authenticate":
                     #"Bearer authorization="https://login.windows.net/t", resource="https://vault.azure.net", error="insufficient_claims", claims="\#(encoded)""#
-                )])
-            default: return FakeTransport.json(200, Self.secretBody)
+                ])
+            default: return HTTPTransportResponse.json(200, Self.secretBody)
             }
         }
-        let credential = FakeCredential()
+        let credential = StaticTokenCredential { "token-\($0)" }
         let client = try makeClient(transport, credential: credential)
         _ = try await client.getSecret(name: "db")
         #expect(credential.requests.count == 2)
@@ -153,9 +154,9 @@ struct KeyVaultClientTests {
          "attributes":{"enabled":false,"nbf":1628270437,"exp":4781870437,"created":1,"updated":2},
          "policy":{"id":"https://myvault.vault.azure.net/certificates/c/policy","key_props":{"exportable":true,"kty":"RSA"}}}
         """#
-        let transport = FakeTransport { request, _ in
-            if request.headerFields[.authorization] == nil { return FakeTransport.challenge() }
-            return request.path!.hasPrefix("/keys/") ? FakeTransport.json(200, keyBody) : FakeTransport.json(200, certificateBody)
+        let transport = ScriptedTransport { request, _, _ in
+            if request.headerFields[.authorization] == nil { return HTTPTransportResponse.keyVaultChallenge() }
+            return request.path!.hasPrefix("/keys/") ? HTTPTransportResponse.json(200, keyBody) : HTTPTransportResponse.json(200, certificateBody)
         }
         let client = try makeClient(transport)
         let key = try await client.getKey(name: "k")
@@ -188,10 +189,10 @@ struct KeyVaultClientTests {
         (500, "not json", KeyVaultObjectType.certificate, KeyVaultError.Code.serviceError, ""),
     ])
     func errors(status: Int, body: String, type: KeyVaultObjectType, code: KeyVaultError.Code, advice: String) async throws {
-        let transport = FakeTransport { request, _ in
+        let transport = ScriptedTransport { request, _, _ in
             request.headerFields[.authorization] == nil
-                ? FakeTransport.challenge()
-                : FakeTransport.json(status, body, headers: [("x-ms-request-id", "req-123")])
+                ? HTTPTransportResponse.keyVaultChallenge()
+                : HTTPTransportResponse.json(status, body, headers: ["x-ms-request-id": "req-123"])
         }
         let client = try makeClient(transport)
         let error = await #expect(throws: KeyVaultError.self) {
@@ -225,9 +226,9 @@ struct KeyVaultClientTests {
          "nextLink":"https://myvault.vault.azure.net:443/secrets/db/versions?api-version=7.6&$skiptoken=eyJOZXh0TWFya2VyIjoiMiJ9&maxresults=2"}
         """#
         let page2 = #"{"value":[{"id":"https://myvault.vault.azure.net/secrets/db/v3","attributes":{"enabled":true,"created":3}}],"nextLink":null}"#
-        let transport = FakeTransport { request, _ in
-            if request.headerFields[.authorization] == nil { return FakeTransport.challenge() }
-            return request.path!.contains("skiptoken") ? FakeTransport.json(200, page2) : FakeTransport.json(200, page1)
+        let transport = ScriptedTransport { request, _, _ in
+            if request.headerFields[.authorization] == nil { return HTTPTransportResponse.keyVaultChallenge() }
+            return request.path!.contains("skiptoken") ? HTTPTransportResponse.json(200, page2) : HTTPTransportResponse.json(200, page1)
         }
         let client = try makeClient(transport)
         let versions = try await client.listSecretVersions(name: "db")
@@ -244,8 +245,8 @@ struct KeyVaultClientTests {
     @Test("a nextLink to another host is not followed")
     func foreignNextLink() async throws {
         let page = #"{"value":[],"nextLink":"https://evil.example/secrets?x=1"}"#
-        let transport = FakeTransport { request, _ in
-            request.headerFields[.authorization] == nil ? FakeTransport.challenge() : FakeTransport.json(200, page)
+        let transport = ScriptedTransport { request, _, _ in
+            request.headerFields[.authorization] == nil ? HTTPTransportResponse.keyVaultChallenge() : HTTPTransportResponse.json(200, page)
         }
         let client = try makeClient(transport)
         let error = await #expect(throws: KeyVaultError.self) { try await client.listKeyVersions(name: "k") }
@@ -255,15 +256,15 @@ struct KeyVaultClientTests {
 
     @Test("429 with Retry-After is retried after the requested delay and then succeeds")
     func throttledThenSuccess() async throws {
-        let transport = FakeTransport { request, index in
-            if request.headerFields[.authorization] == nil { return FakeTransport.challenge() }
+        let transport = ScriptedTransport { request, _, index in
+            if request.headerFields[.authorization] == nil { return HTTPTransportResponse.keyVaultChallenge() }
             if index == 1 {
-                return FakeTransport.json(429, #"{"error":{"code":"Throttled","message":"Request was not processed because too many requests were received."}}"#,
-                                          headers: [("Retry-After", "2")])
+                return HTTPTransportResponse.json(429, #"{"error":{"code":"Throttled","message":"Request was not processed because too many requests were received."}}"#,
+                                          headers: ["Retry-After": "2"])
             }
-            return FakeTransport.json(200, Self.secretBody)
+            return HTTPTransportResponse.json(200, Self.secretBody)
         }
-        let clock = ImmediateClock()
+        let clock = ManualClock()
         let client = try makeClient(transport, options: .init(clock: clock))
         let secret = try await client.getSecret(name: "db")
         #expect(secret.value == "s3cr3t-value")
@@ -274,12 +275,12 @@ struct KeyVaultClientTests {
 
     @Test("429 without Retry-After backs off exponentially, then surfaces Throttled with advice")
     func throttledExhausted() async throws {
-        let transport = FakeTransport { request, _ in
+        let transport = ScriptedTransport { request, _, _ in
             request.headerFields[.authorization] == nil
-                ? FakeTransport.challenge()
-                : FakeTransport.json(429, #"{"error":{"code":"Throttled","message":"Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached"}}"#)
+                ? HTTPTransportResponse.keyVaultChallenge()
+                : HTTPTransportResponse.json(429, #"{"error":{"code":"Throttled","message":"Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached"}}"#)
         }
-        let clock = ImmediateClock()
+        let clock = ManualClock()
         let client = try makeClient(transport, options: .init(retryPolicy: RetryPolicy(maximumAttempts: 4), clock: clock))
         let error = await #expect(throws: KeyVaultError.self) { try await client.getSecret(name: "db") }
         #expect(error?.code == .throttled)
@@ -301,33 +302,35 @@ struct KeyVaultClientTests {
 
     @Test("plain http is refused except for loopback test vaults that opt in")
     func httpsOnly() throws {
-        let transport = FakeTransport { _, _ in FakeTransport.json(200, "{}") }
+        let transport = ScriptedTransport { _, _, _ in HTTPTransportResponse.json(200, "{}") }
         #expect(throws: KeyVaultError.self) {
-            try KeyVaultClient(vaultURL: URL(string: "http://myvault.vault.azure.net/")!, credential: FakeCredential(),
+            try KeyVaultClient(vaultURL: URL(string: "http://myvault.vault.azure.net/")!, credential: StaticTokenCredential { "token-\($0)" },
                                transport: transport, options: .init(allowInsecureLoopbackHTTP: true), logger: Logger(label: "t"))
         }
         #expect(throws: KeyVaultError.self) {
-            try KeyVaultClient(vaultURL: URL(string: "http://127.0.0.1:8080/")!, credential: FakeCredential(),
+            try KeyVaultClient(vaultURL: URL(string: "http://127.0.0.1:8080/")!, credential: StaticTokenCredential { "token-\($0)" },
                                transport: transport, logger: Logger(label: "t"))
         }
-        _ = try KeyVaultClient(vaultURL: URL(string: "http://127.0.0.1:8080/")!, credential: FakeCredential(),
+        _ = try KeyVaultClient(vaultURL: URL(string: "http://127.0.0.1:8080/")!, credential: StaticTokenCredential { "token-\($0)" },
                                transport: transport, options: .init(allowInsecureLoopbackHTTP: true), logger: Logger(label: "t"))
     }
 
-    @Test("vault URLs are built and names validated with the Go provider's texts")
+    @Test("vault URLs are built and names validated by Key Vault's rule")
     func vaultURLs() throws {
         #expect(try KeyVaultClient.vaultURL(vaultName: "kv-test1", dnsSuffix: "vault.azure.net").absoluteString
             == "https://kv-test1.vault.azure.net/")
         #expect(try KeyVaultClient.vaultURL(vaultName: "abc", dnsSuffix: "vault.azure.cn").absoluteString
             == "https://abc.vault.azure.cn/")
         let short = #expect(throws: KeyVaultError.self) { try KeyVaultClient.vaultURL(vaultName: "ab", dnsSuffix: "vault.azure.net") }
-        #expect(short?.message == #"Invalid vault name: "ab", must be between 3 and 24 chars"#)
+        #expect(short?.code == .invalidVaultName)
+        #expect(short?.message == "the vault name has 2 characters; a vault name has 3 to 24")
         let long = #expect(throws: KeyVaultError.self) {
             try KeyVaultClient.vaultURL(vaultName: String(repeating: "a", count: 25), dnsSuffix: "vault.azure.net") // builds a URL only
         }
         #expect(long?.code == .invalidVaultName)
         let bad = #expect(throws: KeyVaultError.self) { try KeyVaultClient.vaultURL(vaultName: "kv_test", dnsSuffix: "vault.azure.net") }
-        #expect(bad?.message == #"Invalid vault name: "kv_test", must match [-a-zA-Z0-9]{3,24}"#)
+        #expect(bad?.code == .invalidVaultName)
+        #expect(bad?.message == "a vault name may contain only letters, digits and dashes")
     }
 
     @Test("challenge parsing: parameters, tenant, scope and domain")

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import KeyVaultTesting
 import Logging
 

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import KeyVaultTesting
@@ -19,11 +20,14 @@ import Testing
         return counters.byStatusAndPath.filter { $0.key.hasPrefix("200 /secrets/") || $0.key.hasPrefix("200 /keys/") }.values.reduce(0, +)
     }
 
-    static func outcome(_ body: () async throws(SecretsStoreProviderError) -> MountResult) async -> Result<MountResult, SecretsStoreProviderError> {
-        do throws(SecretsStoreProviderError) {
+    static func outcome(_ body: () async throws -> MountResult) async -> Result<MountResult, SecretsStoreProviderError> {
+        do {
             return .success(try await body())
-        } catch {
+        } catch let error as SecretsStoreProviderError {
             return .failure(error)
+        } catch {
+            Issue.record("not a SecretsStoreProviderError: \(error)")
+            return .failure(SecretsStoreProviderError(.fetchFailed, "\(error)"))
         }
     }
 
@@ -57,7 +61,7 @@ import Testing
             await env.emulators.keyVault.resetCounters(vault: Sample.vaultName)
             await env.emulators.keyVault.faultInjector.setLatency(.milliseconds(300))
             async let a = env.provider.fetch(right)
-            async let b = Self.outcome { () async throws(SecretsStoreProviderError) -> MountResult in try await env.provider.fetch(wrong) }
+            async let b = Self.outcome { () async throws -> MountResult in try await env.provider.fetch(wrong) }
             async let c = env.provider.fetch(otherNamespace)
             let (first, intruder, third) = try await (a, b, c)
             await env.emulators.keyVault.faultInjector.setLatency(nil)

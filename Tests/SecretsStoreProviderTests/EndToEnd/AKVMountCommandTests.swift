@@ -8,16 +8,17 @@ import Testing
 @Suite(.serialized) struct AKVMountCommandTests {
     typealias Sample = AzureEmulatorSeed.Sample
 
-    static func binary() throws -> URL {
+    /// An executable of the package built next to the tests (`akv-mount` by default; also the snippets).
+    static func binary(_ name: String = "akv-mount") throws -> URL {
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [
-            besideTests.appendingPathComponent("akv-mount"),
-            besideTests.deletingLastPathComponent().appendingPathComponent("akv-mount"),
+            besideTests.appendingPathComponent(name),
+            besideTests.deletingLastPathComponent().appendingPathComponent(name),
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".build/debug/akv-mount"),
+                .deletingLastPathComponent().appendingPathComponent(".build/debug/\(name)"),
         ]
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw EmulatedMount.Failure("akv-mount was not built next to the tests (looked in \(candidates.map(\.path)))")
+            throw EmulatedMount.Failure("\(name) was not built next to the tests (looked in \(candidates.map(\.path)))")
         }
         return found
     }
@@ -44,9 +45,9 @@ import Testing
         var stderr: String
     }
 
-    static func launch(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe, Pipe) {
+    static func launch(_ arguments: [String], environment: [String: String], executable: String = "akv-mount") throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = try binary(executable)
         process.arguments = arguments
         process.environment = environment
         let out = Pipe(), err = Pipe()
@@ -58,8 +59,8 @@ import Testing
 
     /// Runs the command to its end. The blocking reads and wait happen on a thread of their own: the child talks
     /// to the emulators in this process, which need the cooperative threads a blocked test would hold.
-    static func run(_ arguments: [String], environment: [String: String]) async throws -> Run {
-        let (process, out, err) = try launch(arguments, environment: environment)
+    static func run(_ arguments: [String], environment: [String: String], executable: String = "akv-mount") async throws -> Run {
+        let (process, out, err) = try launch(arguments, environment: environment, executable: executable)
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 // Standard error is drained on a second thread, so that neither pipe fills while the other is read.

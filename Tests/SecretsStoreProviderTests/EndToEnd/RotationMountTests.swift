@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import Foundation
 import KeyVaultTesting
 import MountWriter

@@ -1,4 +1,4 @@
-import AzureCore
+@testable import SecretsStoreProvider
 import Testing
 
 @Suite struct GoQuotingTests {

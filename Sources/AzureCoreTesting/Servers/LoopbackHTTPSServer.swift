@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 
 /// A Hummingbird application served over TLS on a loopback address and an ephemeral port, for tests.
 ///
@@ -18,6 +19,7 @@ public struct LoopbackHTTPSServer: Sendable {
     /// The bound host literal (`127.0.0.1` or `::1`).
     public let host: String
     private let task: Task<Void, Never>
+    private let group: ServiceGroup
 
     /// `https://127.0.0.1:<port>` (or `https://[::1]:<port>`), without a trailing slash.
     public var baseURL: URL {
@@ -63,9 +65,14 @@ public struct LoopbackHTTPSServer: Sendable {
             },
             logger: logger
         )
+        // The application runs in a service group so that stop() is a graceful shutdown (no error lines about
+        // cancelled child channels), with cancellation only as a fallback.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: quiet))
         let task = Task {
             do {
-                try await app.run()
+                try await group.run()
                 continuation.yield(.failure(EmulatorError(code: .serverStartFailed, message: "server stopped")))
             } catch {
                 continuation.yield(.failure(error))
@@ -75,7 +82,7 @@ public struct LoopbackHTTPSServer: Sendable {
         var iterator = events.makeAsyncIterator()
         switch await iterator.next() {
         case .success(let port)? where port > 0:
-            return LoopbackHTTPSServer(port: port, host: host, task: task)
+            return LoopbackHTTPSServer(port: port, host: host, task: task, group: group)
         case .failure(let error)?:
             task.cancel()
             throw error
@@ -114,9 +121,16 @@ public struct LoopbackHTTPSServer: Sendable {
         }
     }
 
-    /// Stops the server and waits until it has shut down.
+    /// Stops the server gracefully (in-flight requests finish, idle connections close) and waits until it has shut
+    /// down; after two seconds the remaining connections are cancelled.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let deadline = Task {
+            try? await Task.sleep(for: .seconds(2))
+            task.cancel()
+        }
         await task.value
+        deadline.cancel()
     }
 }

@@ -1,10 +1,10 @@
 /// Go's `%q` formatting of strings, for error texts that must match the Go provider's word for word (users search
 /// for them).
-public enum GoQuoting {
+enum GoQuoting {
     /// Quotes like Go's `%q`: double quotes, with `"`, `\` and control characters escaped.
     /// - Parameter text: The text.
     /// - Returns: The quoted text, for example `"kv_test"`.
-    public static func quote(_ text: String) -> String {
+    static func quote(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
