@@ -1,3 +1,4 @@
+import AzureCore
 import Crypto
 import Foundation
 import SwiftASN1
@@ -30,7 +31,7 @@ public struct ClientCertificate: Sendable {
     /// - Parameter pem: The PEM text.
     /// - Throws: ``IdentityError`` `invalidConfiguration` when no usable key or matching certificate is found.
     public init(pemEncoded pem: String) throws {
-        let blocks = Self.pemBlocks(pem)
+        let blocks = try Self.pemBlocks(pem)
         var certificates: [Certificate] = []
         var key: SigningKey?
         for (label, der) in blocks {
@@ -108,24 +109,13 @@ public struct ClientCertificate: Sendable {
         }
     }
 
-    /// Splits PEM text into (label, DER) pairs, tolerating any base64 line length and CRLF.
-    static func pemBlocks(_ text: String) -> [(String, Data)] {
-        var result: [(String, Data)] = []
-        var label: String?
-        var body = ""
-        for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("-----BEGIN "), line.hasSuffix("-----") {
-                label = String(line.dropFirst(11).dropLast(5))
-                body = ""
-            } else if line.hasPrefix("-----END "), let current = label {
-                if let der = Data(base64Encoded: body) { result.append((current, der)) }
-                label = nil
-            } else if label != nil, !line.contains(":") {
-                body += line
-            }
+    /// Splits PEM text into (label, DER) pairs with the package's one PEM reader.
+    static func pemBlocks(_ text: String) throws(IdentityError) -> [(String, Data)] {
+        do {
+            return try PEMText.blocks(in: text).map { ($0.type, Data($0.bytes)) }
+        } catch {
+            throw IdentityError(code: .invalidConfiguration, credential: "ClientCertificateCredential", message: "the PEM cannot be read: \(error.message)")
         }
-        return result
     }
 }
 

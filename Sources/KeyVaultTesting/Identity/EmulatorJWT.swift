@@ -1,3 +1,4 @@
+import AzureCore
 import AzureCoreTesting
 import Crypto
 import Foundation
@@ -18,18 +19,9 @@ enum EmulatorJWT {
         case rsa(_RSA.Signing.PublicKey)
     }
 
-    static func base64URL(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static func base64URL(_ data: some DataProtocol) -> String { Base64URL.encode(data) }
 
-    static func base64URLDecode(_ string: some StringProtocol) -> Data? {
-        var s = string.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s)
-    }
+    static func base64URLDecode(_ string: some StringProtocol) -> Data? { Base64URL.decode(string) }
 
     static func sign(header: [String: Any], claims: [String: Any], key: P256.Signing.PrivateKey) throws -> String {
         let h = base64URL(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))

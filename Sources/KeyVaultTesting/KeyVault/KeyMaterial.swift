@@ -1,3 +1,4 @@
+import AzureCore
 import AzureCoreTesting
 import Crypto
 import Foundation
@@ -86,12 +87,7 @@ enum KeyMaterial {
         return Data(bytes[first...])
     }
 
-    static func base64URL(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static func base64URL(_ data: some DataProtocol) -> String { Base64URL.encode(data) }
 
     /// The `x5t` of a certificate: base64url SHA-1 of its DER.
     static func thumbprint(_ der: some DataProtocol) -> String {

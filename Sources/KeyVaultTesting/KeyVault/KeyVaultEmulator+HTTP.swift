@@ -1,3 +1,4 @@
+import AzureCore
 import AzureCoreTesting
 import Foundation
 import HTTPTypes
@@ -412,9 +413,7 @@ extension KeyVaultEmulator {
     }
 
     static func decodeSkipToken(_ token: String) -> Int? {
-        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64),
+        guard let data = Base64URL.decode(token),
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: String],
             let marker = object["NextMarker"], let offset = Int(marker), offset >= 0
         else { return nil }

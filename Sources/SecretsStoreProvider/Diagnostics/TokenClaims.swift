@@ -1,3 +1,4 @@
+import AzureCore
 import Foundation
 
 /// The claims of a JWT (a service-account token or an access token) that diagnosis shows, decoded locally from the
@@ -47,9 +48,7 @@ public struct TokenClaims: Sendable, Hashable, Codable {
     public init?(jwt: String) {
         let parts = jwt.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { return nil }
-        var text = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        guard let data = Data(base64Encoded: text),
+        guard let data = Base64URL.decode(parts[1]),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         else { return nil }
         func date(_ key: String) -> Date? {

@@ -1,3 +1,5 @@
+import AzureCore
+
 /// One PEM block (`-----BEGIN TYPE-----` … `-----END TYPE-----`), written exactly as Go's `pem.EncodeToMemory`
 /// writes it and read leniently.
 ///
@@ -20,19 +22,7 @@ public struct PEMBlock: Sendable, Hashable {
     }
 
     /// The block as PEM text, in the Go layout (64-character lines, `\n` endings, trailing newline).
-    public var encoded: String {
-        var text = "-----BEGIN \(type)-----\n"
-        let body = Base64Text.encode(bytes)
-        var index = body.startIndex
-        while index < body.endIndex {
-            let end = body.index(index, offsetBy: 64, limitedBy: body.endIndex) ?? body.endIndex
-            text += body[index..<end]
-            text += "\n"
-            index = end
-        }
-        text += "-----END \(type)-----\n"
-        return text
-    }
+    public var encoded: String { PEMText.encode(type: type, bytes: bytes) }
 
     /// Concatenates blocks as PEM text.
     /// - Parameter blocks: The blocks, in order.
@@ -47,50 +37,11 @@ public struct PEMBlock: Sendable, Hashable {
     /// - Throws: ``ConversionError`` with ``ConversionError/Code/invalidPEM`` for a block without an END line, a
     ///   mismatched END label or a body that is not base64.
     public static func parseAll(_ text: String) throws -> [PEMBlock] {
-        var blocks: [PEMBlock] = []
-        var current: (type: String, body: [Substring], inHeaders: Bool)?
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            let line = rawLine.trimmingSuffix { $0 == "\r" || $0 == " " || $0 == "\t" }
-            if var block = current {
-                if line.hasPrefix("-----END "), line.hasSuffix("-----") {
-                    let label = line.dropFirst(9).dropLast(5)
-                    guard label == block.type else {
-                        throw ConversionError(
-                            code: .invalidPEM,
-                            message: "PEM block BEGIN \(block.type) ends with END \(label)"
-                        )
-                    }
-                    let joined = block.body.joined()
-                    guard let bytes = Base64Text.decodeLenient(String(joined)) else {
-                        throw ConversionError(code: .invalidPEM, message: "PEM block \(block.type) is not valid base64")
-                    }
-                    blocks.append(PEMBlock(type: block.type, bytes: bytes))
-                    current = nil
-                    continue
-                }
-                if block.inHeaders {
-                    if line.contains(":") { continue }  // RFC 1421 header line, e.g. Proc-Type
-                    block.inHeaders = false
-                    if line.isEmpty { current = block; continue }
-                }
-                block.body.append(Substring(line.filter { !$0.isWhitespace }))
-                current = block
-            } else if line.hasPrefix("-----BEGIN "), line.hasSuffix("-----"), line.count > 16 {
-                current = (String(line.dropFirst(11).dropLast(5)), [], true)
-            }
+        do {
+            return try PEMText.blocks(in: text).map { PEMBlock(type: $0.type, bytes: $0.bytes) }
+        } catch {
+            throw ConversionError(code: .invalidPEM, message: error.message)
         }
-        if let current {
-            throw ConversionError(code: .invalidPEM, message: "PEM block \(current.type) has no END line")
-        }
-        return blocks
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
-        var end = endIndex
-        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
-        return self[startIndex..<end]
     }
 }
 
