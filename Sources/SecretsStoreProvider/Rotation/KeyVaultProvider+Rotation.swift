@@ -5,19 +5,23 @@ extension KeyVaultProvider {
     ///
     /// Each round fetches what may have changed (objects pinned to a version are served from memory) and writes
     /// only when bytes or modes changed. A failed round leaves the previous files in place, reports the error
-    /// through `onEvent`, and delays the next round (see ``RotationPolicy``).
+    /// through `onEvent`, and delays the next round (see ``RotationPolicy``). Every wait between rounds, the interval
+    /// and the backoff alike, is a sleep on `clock`, called after the round's event has been reported.
     /// - Parameters:
     ///   - request: Produces the request of each round (so a caller can refresh the service-account token).
     ///   - directory: The target directory.
     ///   - owner: An optional owner/group for the files.
     ///   - policy: Interval, backoff and number of rounds.
-    ///   - onEvent: Called after each round.
-    /// - Throws: `CancellationError` when the surrounding task is cancelled while waiting.
+    ///   - clock: The clock the waits between rounds sleep on (default `ContinuousClock()`; a test passes a clock it
+    ///     advances itself).
+    ///   - onEvent: Called after each round, before the wait that follows it.
+    /// - Throws: `CancellationError` when the surrounding task is cancelled (or what `clock` throws from a sleep).
     public func rotate(
         _ request: @Sendable () async throws -> MountRequest,
         into directory: String,
         owner: FileOwner? = nil,
         policy: RotationPolicy,
+        clock: any Clock<Duration> = ContinuousClock(),
         onEvent: @Sendable (RotationEvent) -> Void
     ) async throws {
         var failures = 0
@@ -43,7 +47,7 @@ extension KeyVaultProvider {
                 onEvent(.failed(round: round, error: error, retryIn: policy.delay(afterConsecutiveFailures: failures)))
             }
             if let rounds = policy.rounds, round >= rounds { break }
-            try await Task.sleep(for: policy.delay(afterConsecutiveFailures: failures))
+            try await clock.sleep(for: policy.delay(afterConsecutiveFailures: failures))
         }
     }
 }

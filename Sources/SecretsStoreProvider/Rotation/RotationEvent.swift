@@ -1,4 +1,4 @@
-/// What happened in one round of ``SecretsStoreProvider/rotate(_:into:owner:policy:onEvent:)``.
+/// What happened in one round of ``KeyVaultProvider/rotate(_:into:owner:policy:clock:onEvent:)``.
 public enum RotationEvent: Sendable {
     /// The mount succeeded; `outcome.write.changed` says whether files changed.
     case mounted(round: Int, outcome: MountOutcome)
