@@ -2,7 +2,6 @@ import AzureCoreTesting
 import Foundation
 import KeyVaultTesting
 import MountWriter
-import Synchronization
 import Testing
 @testable import SecretsStoreProvider
 
@@ -54,34 +53,57 @@ import Testing
             #expect(try writer.readProjection() == before)
             #expect(try env.read(directory, "secret1") == "secret1 version 2")
             // Key Vault answering 500 on every request: also nothing changes.
-            await env.emulators.keyVault.faultInjector.setPersistentFault(.status(500))
+            await env.emulators.keyVault.faultInjector.setPersistentFault(Self.serverError(500))
             await #expect(throws: SecretsStoreProviderError.self) { try await env.provider.mount(request, into: directory) }
             #expect(try writer.readProjection() == before)
         }
     }
 
-    @Test func rotationLoopReportsFailuresAndRecovers() async throws {
+    /// Rounds are driven by the test: the loop sleeps on a ``TestClock`` after each event, and the test changes the
+    /// faults between rounds before it advances the clock by the wait the loop asked for.
+    @Test(.timeLimit(.minutes(1))) func rotationLoopReportsFailuresAndRecovers() async throws {
         try await EmulatedMount.run { env in
             let directory = env.directory("loop")
             let request = try env.request(.servicePrincipal(), objects: ["objectName: ExampleSecret\nobjectType: secret"])
-            let events = Mutex<[String]>([])
+            let provider = env.provider
             let kv = env.emulators.keyVault
-            try await env.provider.rotate({ request }, into: directory, policy: RotationPolicy(interval: .milliseconds(20), rounds: 4)) { event in
-                switch event {
-                case .mounted(let round, let outcome):
-                    events.withLock { $0.append("\(round):ok:\(outcome.write.changed)") }
-                    if round == 1 {
-                        Task { await kv.faultInjector.setPersistentFault(.status(503)) }
-                    }
-                case .failed(let round, _, let retryIn):
-                    events.withLock { $0.append("\(round):failed:\(retryIn > .milliseconds(20))") }
-                    Task { await kv.faultInjector.setPersistentFault(nil) }
+            let policy = RotationPolicy(interval: .seconds(120), rounds: 5)
+            let clock = TestClock()
+            let (events, reported) = AsyncStream.makeStream(of: RotationEvent.self)
+            var log: [String] = []
+            var retries: [Duration] = []
+            var waits: [Duration] = []
+            try await withThrowingTaskGroup { group in
+                group.addTask {
+                    defer { reported.finish() }
+                    try await provider.rotate({ request }, into: directory, policy: policy, clock: clock) { reported.yield($0) }
                 }
+                for await event in events {
+                    switch event {
+                    case .mounted(let round, let outcome):
+                        log.append("\(round):ok:\(outcome.write.changed)")
+                        // Key Vault fails rounds 2 and 3.
+                        if round == 1 { await kv.faultInjector.setPersistentFault(Self.serverError(503)) }
+                    case .failed(let round, _, let retryIn):
+                        log.append("\(round):failed:\(retryIn > policy.interval)")
+                        retries.append(retryIn)
+                        if round == 3 { await kv.faultInjector.setPersistentFault(nil) }
+                    }
+                    guard log.count < 5 else { continue }
+                    let wait = try await clock.nextSleep()
+                    waits.append(wait)
+                    clock.advance(by: wait)
+                }
+                try await group.waitForAll()
             }
-            let log = events.withLock { $0 }
             #expect(log.first == "1:ok:true")
             #expect(log.contains { $0.hasSuffix(":failed:true") }, "\(log)")
             #expect(log.last?.contains(":ok:false") == true, "\(log)")
+            #expect(log == ["1:ok:true", "2:failed:true", "3:failed:true", "4:ok:false", "5:ok:false"])
+            // The backoff doubles with each failure and falls back to the interval after a success; the loop waits
+            // exactly what it reported.
+            #expect(retries == [.seconds(240), .seconds(480)])
+            #expect(waits == [.seconds(120), .seconds(240), .seconds(480), .seconds(120)])
             #expect(try env.read(directory, "ExampleSecret") == "MyAKSExampleSecret")
         }
     }
@@ -98,5 +120,12 @@ import Testing
             #expect(await env.emulators.keyVault.counters(vault: Sample.vaultName).total == counted)
             #expect(try env.read(directory, "secret1") == "secret1 version 1")
         }
+    }
+
+    /// A server error on every Key Vault request. The Key Vault client retries it (four attempts, as in production),
+    /// but `x-ms-retry-after-ms: 0` makes it retry at once instead of after the default backoff (0.8 + 1.6 + 3.2 s,
+    /// waited in real time: the provider's retry clock is not injectable).
+    static func serverError(_ status: Int) -> FaultInjector.Fault {
+        .status(status, headers: ["x-ms-retry-after-ms": "0"])
     }
 }
