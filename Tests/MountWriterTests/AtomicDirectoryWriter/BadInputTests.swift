@@ -92,21 +92,32 @@ struct BadInputTests {
         }
     }
 
+    /// Whether ``makeReadOnly(_:)`` gives a directory this process cannot create entries in, tried once on a scratch
+    /// directory (as root it takes `chattr`, `CAP_LINUX_IMMUTABLE` and a file system with the immutable flag).
+    static let readOnlyTargetIsPossible: Bool = (try? TestDirectory.with { directory in
+        let probe = try directory.makeSub("probe")
+        guard try makeReadOnly(probe) else { return false }
+        defer { try? makeWritable(probe) }
+        return mkdir(probe + "/entry", 0o755) != 0
+    }) ?? false
+
     /// A target the writer cannot modify. Tests usually run as root, which ignores permission bits, so the
     /// directory is made immutable (`chattr +i`, which stops root too) when possible; as another user,
-    /// `chmod 0555` is used. If neither applies, the test records nothing and says so in its output.
-    @Test("A read-only target: a clear error, the previous projection intact")
+    /// `chmod 0555` is used. If neither makes the directory read-only for this process, the test is skipped.
+    @Test(
+        "A read-only target: a clear error, the previous projection intact",
+        .enabled(
+            if: BadInputTests.readOnlyTargetIsPossible,
+            "cannot make a read-only target: running as root without chattr, CAP_LINUX_IMMUTABLE or a file system with the immutable flag"
+        )
+    )
     func readOnlyTarget() throws {
         try TestDirectory.with { directory throws in
             let target = try directory.makeSub("target")
             let writer = AtomicDirectoryWriter(targetDirectory: target)
             try writer.write(Self.existing)
             let before = try Snapshot(target)
-            let made = try Self.makeReadOnly(target)
-            guard made else {
-                print("readOnlyTarget: running as root without chattr/CAP_LINUX_IMMUTABLE; cannot make a read-only target")
-                return
-            }
+            try #require(try Self.makeReadOnly(target), "the probe made a read-only directory, this target must be one too")
             defer { try? Self.makeWritable(target) }
             let error = try #require(throws: MountWriterError.self) {
                 try writer.write(payload(["keep.txt": "changed"]))
