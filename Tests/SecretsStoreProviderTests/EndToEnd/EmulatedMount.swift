@@ -4,6 +4,7 @@ import KeyVaultTesting
 import Logging
 import MountWriter
 import SecretsStoreProvider
+import Testing
 
 /// The emulators, a provider configured for them, and request builders for each identity mode.
 struct EmulatedMount {
@@ -108,14 +109,19 @@ struct EmulatedMount {
 }
 
 /// Runs `body`, which must fail with a provider error, and returns that error (nil, and a recorded issue, otherwise).
-func providerError(_ body: () async throws -> Void) async -> SecretsStoreProviderError? {
+func providerError(
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> Void
+) async -> SecretsStoreProviderError? {
     do {
         try await body()
+        Issue.record("expected a SecretsStoreProviderError, but nothing was thrown", sourceLocation: sourceLocation)
         return nil
     } catch let error as SecretsStoreProviderError {
         return error
     } catch {
-        return SecretsStoreProviderError(.fetchFailed, "unexpected error type: \(error)")
+        Issue.record(error, "expected a SecretsStoreProviderError, got \(type(of: error))", sourceLocation: sourceLocation)
+        return nil
     }
 }
 
