@@ -13,7 +13,7 @@ public struct SecretsStoreProviderError: Error, Sendable, Hashable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Kind: String, Hashable, Sendable {
             case invalidManifest, invalidParameter, missingParameter, invalidIdentity, unsupportedIdentity
-            case invalidObject, duplicateFile, fetchFailed, conversionFailed, writeFailed, cancelled
+            case invalidObject, duplicateFile, fetchFailed, conversionFailed, writeFailed
         }
         fileprivate let kind: Kind
 
@@ -37,8 +37,6 @@ public struct SecretsStoreProviderError: Error, Sendable, Hashable {
         public static let conversionFailed = Code(kind: .conversionFailed)
         /// The files could not be written.
         public static let writeFailed = Code(kind: .writeFailed)
-        /// The mount was cancelled.
-        public static let cancelled = Code(kind: .cancelled)
 
         /// The code's name.
         public var description: String { kind.rawValue }

@@ -1,3 +1,4 @@
+import AzureCoreTesting
 import AzureCore
 import Foundation
 import HTTPTypes
@@ -117,6 +118,21 @@ struct AzureEmulatorsTests {
         let state = emulators.stateDirectory
         await emulators.stop()
         #expect(!FileManager.default.fileExists(atPath: state.path))
+    }
+
+    @Test("stopping the emulators with open client connections logs no error or warning")
+    func quietStop() async throws {
+        let capture = LogCapture()
+        let emulators = try await AzureEmulators.start(seed: .sample, logger: capture.logger(label: "emulators", level: .warning))
+        let settings = try emulators.keyVaultClientSettings(vault: AzureEmulatorSeed.Sample.vaultName)
+        try await AsyncHTTPClientTransport.withTransport(configuration: settings.transportConfiguration) { transport in
+            // A request leaves a kept-alive connection open while the servers stop.
+            let response = try await transport.send(
+                HTTPRequest(method: .get, targetURL: settings.vaultURL.appendingPathComponent("secrets/ExampleSecret")), body: nil)
+            #expect(response.statusCode == 401)
+            await emulators.stop()
+        }
+        #expect(capture.records.isEmpty, "\(capture.text)")
     }
 
     @Test("a JSON seed decodes, and an unknown role is refused with a clear error")

@@ -31,8 +31,6 @@ public enum MountStatus {
             .invalidObject, .duplicateFile:
             if let underlying = error.underlying, let code = code(forUnderlying: underlying) { return code }
             return .invalidArgument
-        case .cancelled:
-            return .unavailable
         case .fetchFailed, .conversionFailed, .writeFailed:
             if let underlying = error.underlying, let code = code(forUnderlying: underlying) { return code }
             return .internalError

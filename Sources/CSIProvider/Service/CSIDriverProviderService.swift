@@ -170,6 +170,8 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
                     race.offer(.success(try await provider.fetch(parameters)))
                 } catch let error as SecretsStoreProviderError {
                     race.offer(.failure(MountStatus.rpcError(for: error)))
+                } catch is CancellationError {
+                    race.offer(.failure(RPCError(code: .unavailable, message: "the mount was cancelled")))
                 } catch {
                     race.offer(.failure(RPCError(code: .internalError, message: "\(error)")))
                 }

@@ -1,5 +1,6 @@
 import KeyVaultCore
 import Logging
+import Synchronization
 
 /// What the mounts of one provider share: the converted contents of objects pinned to a version, the contents of
 /// current versions within the freshness window, and the fetches in flight (single flight).
@@ -45,7 +46,19 @@ actor SharedObjectStore {
 
     private var pinned: BoundedCache<Key, Value>
     private var fresh: BoundedCache<Key, Fresh>
-    private var flights: [Key: Task<Value, any Error>] = [:]
+    /// A fetch in flight and the number of mounts waiting for it.
+    private final class Flight: Sendable {
+        let id: Int
+        let task: Task<Value, any Error>
+        let waiters = Mutex(0)
+        init(id: Int, task: Task<Value, any Error>) {
+            self.id = id
+            self.task = task
+        }
+    }
+
+    private var flights: [Key: Flight] = [:]
+    private var flightCount = 0
     private let freshness: Duration
     private let metrics: ProviderMetrics
 
@@ -75,21 +88,82 @@ actor SharedObjectStore {
             }
             metrics.cache("fresh", hit: false)
         }
-        if let flight = flights[key] {
+        let flight: Flight
+        if let existing = flights[key] {
             metrics.singleFlightJoin()
-            return try await flight.value
+            flight = existing
+        } else {
+            // The shared fetch belongs to no single mount: it finishes (and keeps its result) even when the mount
+            // that started it is cancelled, unless every waiting mount has gone.
+            flightCount += 1
+            let id = flightCount
+            flight = Flight(id: id, task: Task { [weak self] in
+                let result: Result<Value, any Error>
+                do { result = .success(try await fetch()) } catch { result = .failure(error) }
+                await self?.finish(key, flight: id, result: result, pinned: isPinned, fetched: now)
+                return try result.get()
+            })
+            flights[key] = flight
         }
-        let task = Task { try await fetch() }
-        flights[key] = task
-        let result = await task.result
+        flight.waiters.withLock { $0 += 1 }
+        return try await Self.wait(for: flight) { [weak self] in
+            Task { await self?.leave(key, flight: flight) }
+        }
+    }
+
+    /// One waiter: its continuation (resumed once, by the result or by cancellation) and whether the fetch ended.
+    private final class Waiter: Sendable {
+        let continuation = Mutex<CheckedContinuation<Value, any Error>?>(nil)
+        let finished = Mutex(false)
+
+        func resume(with result: Result<Value, any Error>) -> Bool {
+            guard let continuation = continuation.withLock({ $0.take() }) else { return false }
+            continuation.resume(with: result)
+            return true
+        }
+    }
+
+    /// Waits for a flight; a cancelled waiter stops waiting at once (with `CancellationError`) and leaves.
+    private static func wait(for flight: Flight, onCancel: @escaping @Sendable () -> Void) async throws -> Value {
+        let waiter = Waiter()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+                waiter.continuation.withLock { $0 = continuation }
+                if Task.isCancelled, waiter.resume(with: .failure(CancellationError())) {
+                    onCancel()
+                    return
+                }
+                Task {
+                    let result = await flight.task.result
+                    waiter.finished.withLock { $0 = true }
+                    _ = waiter.resume(with: result)
+                }
+            }
+        } onCancel: {
+            if waiter.resume(with: .failure(CancellationError())), !waiter.finished.withLock({ $0 }) { onCancel() }
+        }
+    }
+
+    /// A cancelled waiter leaves its flight; the last one to leave cancels the fetch, which nobody needs any more.
+    private func leave(_ key: Key, flight: Flight) {
+        let remaining = flight.waiters.withLock { count in
+            count -= 1
+            return count
+        }
+        guard remaining <= 0, flights[key] === flight else { return }
         flights[key] = nil
-        let value = try result.get()
+        flight.task.cancel()
+    }
+
+    /// Records a finished fetch: the flight ends, and a value is kept as the kind of key allows (errors never are).
+    private func finish(_ key: Key, flight id: Int, result: Result<Value, any Error>, pinned isPinned: Bool, fetched: ContinuousClock.Instant) {
+        if flights[key]?.id == id { flights[key] = nil }
+        guard case .success(let value) = result else { return }
         if isPinned {
             pinned.insert(value, for: key)
         } else if freshness > .zero {
-            fresh.insert(Fresh(value: value, fetched: now), for: key)
+            fresh.insert(Fresh(value: value, fetched: fetched), for: key)
         }
-        return value
     }
 
     /// Entry counts, for tests and diagnostics.

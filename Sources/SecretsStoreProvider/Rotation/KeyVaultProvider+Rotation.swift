@@ -42,7 +42,6 @@ extension KeyVaultProvider {
                 failures = 0
                 onEvent(.mounted(round: round, outcome: outcome))
             } catch let error as SecretsStoreProviderError {
-                if error.code == .cancelled { throw CancellationError() }
                 failures += 1
                 onEvent(.failed(round: round, error: error, retryIn: policy.delay(afterConsecutiveFailures: failures)))
             }

@@ -22,7 +22,11 @@ import Testing
             }
             let elapsed = ContinuousClock.now - started
             #expect(elapsed >= .milliseconds(1500), "the port really left the connect hanging")
-            #expect(elapsed < .seconds(7), "the short connect timeout fired, not a 10 s default")
+            // The connect timer (2 s) and the request deadline (10 s) are scheduled on the same event loop, which
+            // fires timers in deadline order even when the loop is late: a connectTimeout cause (not
+            // deadlineExceeded) shows the short connect timeout fired. Wall time under a loaded parallel test run
+            // is only checked loosely (timers can fire seconds late there).
+            #expect(elapsed < .seconds(30), "no hang")
             #expect(error.code == .timedOut)
             // The cause is kept as a typed value, not a string.
             #expect(error.underlying as? HTTPClientError == .connectTimeout, "\(error)")

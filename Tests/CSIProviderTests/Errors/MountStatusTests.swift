@@ -36,7 +36,6 @@ import Testing
             (Self.fetchFailure(AzureCoreError(code: .timedOut, message: "slow")), .unavailable),
             (SecretsStoreProviderError(.conversionFailed, "illegal base64 data at input byte 0", underlying: ConversionError(code: .invalidBase64, message: "x")), .internalError),
             (SecretsStoreProviderError(.fetchFailed, "no cause"), .internalError),
-            (SecretsStoreProviderError(.cancelled, "the mount was cancelled"), .unavailable),
         ]
         for (error, code) in cases {
             #expect(MountStatus.code(for: error) == code, "\(error.message) \(String(describing: error.underlying))")
