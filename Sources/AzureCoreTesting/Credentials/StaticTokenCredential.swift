@@ -2,7 +2,7 @@ import AzureCore
 import Foundation
 import Synchronization
 
-/// A ``AzureCore/TokenCredential`` that hands out a fixed token and records every request for one, for tests of
+/// A `TokenCredential` that hands out a fixed token and records every request for one, for tests of
 /// code that takes any credential (a Key Vault client, a provider).
 ///
 /// ```swift

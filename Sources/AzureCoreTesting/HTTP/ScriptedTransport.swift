@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Synchronization
 
-/// An ``AzureCore/HTTPTransport`` that answers from a script instead of the network, and records every request.
+/// An `HTTPTransport` that answers from a script instead of the network, and records every request.
 ///
 /// Build one from a handler that sees each request, its body and its 0-based index, or from a list of responses
 /// answered in order:

@@ -7,7 +7,7 @@ import SwiftProtobuf
 /// The Secrets Store CSI driver's provider service (`v1alpha1.CSIDriverProvider`): `Version` and `Mount`.
 ///
 /// `Mount` decodes the driver's inputs (``MountInputs``), validates and fetches with the same code as
-/// ``SecretsStoreProvider/KeyVaultProvider`` (one provider, so credentials, tokens and challenges are shared
+/// `KeyVaultProvider` (one provider, so credentials, tokens and challenges are shared
 /// across the pods of a node), and returns the files and object versions. It writes nothing: the driver writes the
 /// files into the pod's volume.
 ///
@@ -88,7 +88,7 @@ public struct CSIDriverProviderService: V1alpha1_CSIDriverProvider.SimpleService
             requestMetrics.record(method: "Mount", code: nil, duration: elapsed)
             logger.info("mount succeeded", metadata: metadata)
             return response
-        } catch let error as RPCError {
+        } catch {
             let elapsed = ContinuousClock.now - started
             metadata["code"] = "\(error.code)"
             metadata["duration"] = "\(Self.seconds(elapsed))"

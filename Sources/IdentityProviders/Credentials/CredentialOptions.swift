@@ -4,7 +4,7 @@ import Logging
 
 /// What every credential takes: transport, retry policy, clock, cache, logger, authority host and tenants.
 public struct CredentialOptions: Sendable {
-    /// The HTTP transport (default: ``AzureCore/AsyncHTTPClientTransport/shared``, which follows no redirects).
+    /// The HTTP transport (default: `AsyncHTTPClientTransport.shared`, which follows no redirects).
     public var transport: any HTTPTransport
     /// Retries of token requests to Entra ID (429, 5xx, connection failures).
     public var retryPolicy: RetryPolicy
@@ -29,7 +29,7 @@ public struct CredentialOptions: Sendable {
     ///   - cache: Shared cache, or `nil` for a private one.
     ///   - logger: Logger.
     ///   - authorityHost: Authority host.
-    ///   - additionallyAllowedTenants: Extra tenants allowed in ``TokenRequestContext/tenantID``.
+    ///   - additionallyAllowedTenants: Extra tenants allowed in `TokenRequestContext.tenantID`.
     public init(
         transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
         retryPolicy: RetryPolicy = .default,

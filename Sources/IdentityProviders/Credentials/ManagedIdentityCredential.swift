@@ -89,7 +89,7 @@ public struct ManagedIdentityCredential: TokenCredential {
     ///     `http://169.254.169.254`.
     ///   - environment: Environment variables.
     ///   - retryPolicy: IMDS retry rules.
-    ///   - transport: The transport; by default ``AzureCore/AsyncHTTPClientTransport/instanceMetadata``: a
+    ///   - transport: The transport; by default `AsyncHTTPClientTransport.instanceMetadata`: a
     ///     process-wide client with a 2 s connect timeout (an absent IMDS fails fast), a 10 s per-attempt deadline,
     ///     no proxy, and plain HTTP allowed (IMDS is a link-local HTTP endpoint). It needs no shutdown.
     ///   - apiVersion: The IMDS API version (default `2018-02-01`).

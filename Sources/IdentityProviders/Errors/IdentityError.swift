@@ -47,7 +47,7 @@ public struct IdentityError: Error, Sendable, Hashable, CustomStringConvertible 
     public var endpoint: String?
     /// For a chain: why each credential was skipped or failed, in order.
     public var attempts: [String]
-    /// The lower-level error, kept as a typed value: the transport's ``AzureCore/AzureCoreError`` for
+    /// The lower-level error, kept as a typed value: the transport's `AzureCoreError` for
     /// ``Code/transportFailed``, a `DecodingError` for ``Code/invalidResponse``, each credential's error for a chain.
     /// Never compared by `==`.
     public var underlying: (any Error & Sendable)?
@@ -63,6 +63,7 @@ public struct IdentityError: Error, Sendable, Hashable, CustomStringConvertible 
     ///   - statusCode: The HTTP status.
     ///   - endpoint: The redacted endpoint.
     ///   - attempts: Chain attempts.
+    ///   - underlying: The lower-level error, if any.
     public init(
         code: Code,
         credential: String,

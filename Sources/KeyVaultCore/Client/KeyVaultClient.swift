@@ -11,7 +11,7 @@ import Logging
 /// `.` + the resource domain, unless ``Options/verifyChallengeResource`` is off, for emulators), and the challenge
 /// is cached per host. The client does not cache tokens: give it a caching credential.
 ///
-/// Throttling (429), 5xx and connection failures are retried by AzureCore's ``RetryingTransport`` with
+/// Throttling (429), 5xx and connection failures are retried by AzureCore's `RetryingTransport` with
 /// ``Options/retryPolicy`` (honouring `Retry-After`, otherwise exponential backoff with jitter), so every request,
 /// including paging and the challenge round trip, is retried the same way. Set the policy to `nil` when the
 /// transport given is already retrying.
@@ -40,8 +40,8 @@ public struct KeyVaultClient: Sendable {
         ///   - verifyChallengeResource: Whether to verify the challenge resource (default `true`).
         ///   - allowInsecureLoopbackHTTP: Whether `http://` is allowed for loopback hosts (default `false`).
         ///   - maximumPages: The page limit for listings (default 1000).
-        ///   - retryPolicy: The retry policy (default ``RetryPolicy/default``: 4 attempts, 429/408/5xx).
-        ///   - clock: The clock for retry waits (default ``SystemClock``).
+        ///   - retryPolicy: The retry policy (default `RetryPolicy.default`: 4 attempts, 429/408/5xx).
+        ///   - clock: The clock for retry waits (default `SystemClock`).
         ///   - onRetry: Called before each retry with its reason.
         public init(
             apiVersion: String = KeyVaultClient.defaultAPIVersion,

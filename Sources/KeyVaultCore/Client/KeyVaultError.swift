@@ -45,6 +45,7 @@ public struct KeyVaultError: Error, Hashable, Sendable, CustomStringConvertible 
     ///   - message: The message.
     ///   - recommendation: What to do.
     ///   - requestID: The request ID.
+    ///   - underlying: The lower-level error (a `DecodingError`), if any.
     public init(
         code: Code, statusCode: Int? = nil, vault: String, objectName: String? = nil,
         objectType: KeyVaultObjectType? = nil, objectVersion: String? = nil, operation: String = "get",

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The claims of an access token issued by ``EntraEmulator`` (or by ``IMDSEmulator`` with the Entra key), as
-/// returned by ``EntraEmulator/verifyAccessToken(_:)``.
+/// returned by ``EntraEmulator/verifyAccessToken(_:now:)``.
 public struct EntraAccessTokenClaims: Sendable, Hashable {
     /// The audience: the resource, for example `https://vault.azure.net`.
     public var aud: String

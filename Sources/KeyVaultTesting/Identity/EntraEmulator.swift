@@ -22,7 +22,7 @@ import _CryptoExtras
 /// the issuer's OpenID configuration and JWKS over HTTPS (trusting the test CA).
 ///
 /// Access tokens are ES256 JWTs with `aud`, `tid`, `oid`, `appid`, `exp`, `iss`; verify them with
-/// ``verifyAccessToken(_:)``.
+/// ``verifyAccessToken(_:now:)``.
 public struct EntraEmulator: Sendable {
     /// The running server.
     public let server: LoopbackHTTPSServer
@@ -111,7 +111,7 @@ public struct EntraEmulator: Sendable {
     ///   - tenantID: The tenant.
     ///   - clientID: The application.
     ///   - secret: The secret.
-    /// - Throws: ``EmulatorError`` `notRegistered`.
+    /// - Throws: `EmulatorError` `notRegistered`.
     public func addClientSecret(tenantID: String, clientID: String, secret: String) async throws {
         try await directory.update(tenant: tenantID, clientID: clientID) { $0.secrets.append(secret) }
     }
@@ -121,7 +121,7 @@ public struct EntraEmulator: Sendable {
     ///   - tenantID: The tenant.
     ///   - clientID: The application.
     ///   - certificate: The certificate; its SHA-1 and SHA-256 thumbprints identify it in assertions.
-    /// - Throws: ``EmulatorError`` `notRegistered` or `invalidConfiguration` for an unsupported key type.
+    /// - Throws: `EmulatorError` `notRegistered` or `invalidConfiguration` for an unsupported key type.
     public func registerCertificate(tenantID: String, clientID: String, certificate: Certificate) async throws {
         var serializer = DER.Serializer()
         try serializer.serialize(certificate)
@@ -147,7 +147,7 @@ public struct EntraEmulator: Sendable {
     ///   - tenantID: The tenant.
     ///   - clientID: The application.
     ///   - certificatePEM: The certificate PEM.
-    /// - Throws: ``EmulatorError`` `invalidConfiguration` for unparseable PEM, or `notRegistered`.
+    /// - Throws: `EmulatorError` `invalidConfiguration` for unparseable PEM, or `notRegistered`.
     public func registerCertificate(tenantID: String, clientID: String, certificatePEM: String) async throws {
         guard let document = try? PEMDocument.parseMultiple(pemString: certificatePEM).first(where: { $0.discriminator == "CERTIFICATE" }),
             let certificate = try? Certificate(derEncoded: document.derBytes)
@@ -164,7 +164,7 @@ public struct EntraEmulator: Sendable {
     ///   - issuer: The OIDC issuer URL, compared exactly (a missing trailing slash does not match).
     ///   - subject: The subject, for example `system:serviceaccount:default:workload-identity-sa`.
     ///   - audience: The audience (default `api://AzureADTokenExchange`).
-    /// - Throws: ``EmulatorError`` `notRegistered`.
+    /// - Throws: `EmulatorError` `notRegistered`.
     public func addFederatedCredential(
         tenantID: String,
         clientID: String,
@@ -215,7 +215,7 @@ public struct EntraEmulator: Sendable {
     ///   - token: The bearer token.
     ///   - now: The current time (default now).
     /// - Returns: The claims.
-    /// - Throws: ``EmulatorError`` `invalidToken` when malformed, badly signed or expired.
+    /// - Throws: `EmulatorError` `invalidToken` when malformed, badly signed or expired.
     public func verifyAccessToken(_ token: String, now: Date = Date()) async throws -> EntraAccessTokenClaims {
         let decoded = try EmulatorJWT.decode(token)
         guard decoded.header["kid"] as? String == keyID, EmulatorJWT.verify(decoded, with: .p256(signingKey.publicKey)) else {

@@ -11,7 +11,7 @@ import NIOCore
 /// Holds the identities assigned to the emulated VM (system-assigned and user-assigned), answers with the real
 /// response shape (every number a string) and the real error bodies (missing `Metadata: true`, identity not
 /// found, several user-assigned identities and no selector). Tokens are signed by the ``EntraEmulator``'s key,
-/// so ``EntraEmulator/verifyAccessToken(_:)`` verifies them.
+/// so ``EntraEmulator/verifyAccessToken(_:now:)`` verifies them.
 public struct IMDSEmulator: Sendable {
     /// The token path.
     public static let tokenPath = "/metadata/identity/oauth2/token"

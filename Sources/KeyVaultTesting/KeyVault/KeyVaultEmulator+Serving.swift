@@ -22,7 +22,7 @@ extension KeyVaultEmulator {
     /// - Parameters:
     ///   - certificateAuthority: The test CA whose server leaf is presented.
     ///   - host: The loopback address (`127.0.0.1` by default).
-    /// - Throws: What ``LoopbackHTTPSServer/start(router:certificateAuthority:host:logger:)`` throws.
+    /// - Throws: What `LoopbackHTTPSServer.start(router:certificateAuthority:host:logger:)` throws.
     public func start(certificateAuthority: TestCertificateAuthority, host: String = "127.0.0.1") async throws {
         servingAuthority = certificateAuthority
         servingHost = host

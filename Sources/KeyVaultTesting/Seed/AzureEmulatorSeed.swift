@@ -64,8 +64,8 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         /// Creates an application.
         /// - Parameters:
         ///   - name: A label.
-        ///   - clientId: The client ID.
-        ///   - objectId: The object ID.
+        ///   - clientID: The client ID.
+        ///   - objectID: The object ID.
         ///   - secret: A client secret.
         public init(name: String? = nil, clientID: String, objectID: String, secret: String? = nil) {
             self.name = name
@@ -95,9 +95,9 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         /// Creates a managed identity.
         /// - Parameters:
         ///   - name: A label.
-        ///   - clientId: The client ID.
-        ///   - objectId: The object ID.
-        ///   - resourceId: The resource ID.
+        ///   - clientID: The client ID.
+        ///   - objectID: The object ID.
+        ///   - resourceID: The resource ID.
         ///   - systemAssigned: Whether it is system-assigned.
         public init(
             name: String? = nil, clientID: String, objectID: String, resourceID: String? = nil,
@@ -131,7 +131,7 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
 
         /// Creates a federated credential.
         /// - Parameters:
-        ///   - clientId: The client ID.
+        ///   - clientID: The client ID.
         ///   - namespace: The namespace.
         ///   - serviceAccount: The service account.
         ///   - issuer: The issuer (default: the OIDC emulator).
@@ -178,7 +178,7 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         /// Creates a vault.
         /// - Parameters:
         ///   - name: The name.
-        ///   - tenantId: The tenant.
+        ///   - tenantID: The tenant.
         ///   - permissionModel: The permission model.
         ///   - secrets: Secrets.
         ///   - keys: Keys.
@@ -410,7 +410,7 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
 
         /// Creates an access policy entry.
         /// - Parameters:
-        ///   - objectId: The object ID.
+        ///   - objectID: The object ID.
         ///   - secrets: Secret permissions.
         ///   - keys: Key permissions.
         ///   - certificates: Certificate permissions.
@@ -437,6 +437,7 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - tenants: Tenants.
     ///   - vaults: Vaults.
+    ///   - keyVaultLatency: The Key Vault emulator's latency, if any.
     public init(tenants: [Tenant], vaults: [Vault], keyVaultLatency: Latency? = nil) {
         self.tenants = tenants
         self.vaults = vaults

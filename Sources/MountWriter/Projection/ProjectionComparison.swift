@@ -52,39 +52,21 @@ struct ProjectionComparison {
         let scratch = ScratchBuffer()
         var seen: Set<String> = []
         if UInt32(try dataDirectory.status().st_mode) & 0o7777 != directoryMode { hasForeignEntries = true }
-        try walk(dataDirectory, prefix: "", payload: payload, directoryMode: directoryMode, seen: &seen, scratch: scratch)
-        added = payload.files.keys.filter { !seen.contains($0) }.sorted()
-        updated.sort()
-        removedFiles.sort()
-        removedDirectories.sort()
-    }
-
-    private mutating func walk(
-        _ directory: DirectoryHandle,
-        prefix: String,
-        payload: ValidatedPayload,
-        directoryMode: UInt32,
-        seen: inout Set<String>,
-        scratch: ScratchBuffer
-    ) throws(MountWriterError) {
-        for entry in try directory.entries() {
-            let path = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
-            guard let kind = try directory.kind(of: entry) else { continue }
+        try dataDirectory.walk { parent, entry, path, kind, child throws(MountWriterError) -> Bool in
             switch kind {
             case .directory:
                 let expected = payload.directories.contains(path)
                 if !expected { removedDirectories.append(path) }
-                guard let child = try directory.openDirectory(entry.name) else {
+                guard let child else {
                     hasForeignEntries = true
-                    continue
+                    return false
                 }
-                defer { child.release() }
                 if expected, UInt32(try child.status().st_mode) & 0o7777 != directoryMode { hasForeignEntries = true }
-                try walk(child, prefix: path, payload: payload, directoryMode: directoryMode, seen: &seen, scratch: scratch)
+                return true
             case .regular:
                 if let wanted = payload.files[path] {
                     seen.insert(path)
-                    switch try Self.file(entry.name, in: directory, matches: wanted, scratch: scratch) {
+                    switch try Self.file(entry.name, in: parent, matches: wanted, scratch: scratch) {
                     case .different: updated.append(path)
                     case .sameAndReusable: reusable.insert(path)
                     case .same: break
@@ -100,7 +82,12 @@ struct ProjectionComparison {
                     hasForeignEntries = true
                 }
             }
+            return false
         }
+        added = payload.files.keys.filter { !seen.contains($0) }.sorted()
+        updated.sort()
+        removedFiles.sort()
+        removedDirectories.sort()
     }
 
     private static let compareFlags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC

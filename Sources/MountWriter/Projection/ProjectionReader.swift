@@ -16,32 +16,13 @@ enum ProjectionReader {
         includeOwners: Bool
     ) throws(MountWriterError) -> [String: ProjectedFile] {
         var files: [String: ProjectedFile] = [:]
-        try walk(directory, prefix: "", includeOwners: includeOwners, into: &files)
-        return files
-    }
-
-    private static func walk(
-        _ directory: DirectoryHandle,
-        prefix: String,
-        includeOwners: Bool,
-        into files: inout [String: ProjectedFile]
-    ) throws(MountWriterError) {
-        for entry in try directory.entries() {
-            let path = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
-            guard let kind = try directory.kind(of: entry) else { continue }
-            switch kind {
-            case .directory:
-                guard let child = try directory.openDirectory(entry.name) else { continue }
-                defer { child.release() }
-                try walk(child, prefix: path, includeOwners: includeOwners, into: &files)
-            case .regular:
-                if let file = try readFile(entry.name, in: directory, includeOwners: includeOwners) {
-                    files[path] = file
-                }
-            default:
-                continue
+        try directory.walk { parent, entry, path, kind, _ throws(MountWriterError) -> Bool in
+            if kind == .regular, let file = try readFile(entry.name, in: parent, includeOwners: includeOwners) {
+                files[path] = file
             }
+            return kind == .directory
         }
+        return files
     }
 
     private static func readFile(

@@ -60,9 +60,9 @@ public struct ValidatedKeyVaultObject: Sendable, Hashable {
     public var index: Int
     /// The parsed object type.
     public var type: KeyVaultObjectType
-    /// The parsed `objectFormat` (``ObjectFormat/pem`` unless `pfx`).
+    /// The parsed `objectFormat` (`ObjectFormat.pem` unless `pfx`).
     public var format: ObjectFormat
-    /// The parsed `objectEncoding` (secrets only; ``ObjectEncoding/utf8`` otherwise).
+    /// The parsed `objectEncoding` (secrets only; `ObjectEncoding.utf8` otherwise).
     public var encoding: ObjectEncoding
     /// The parsed file mode, when `filePermission` is set.
     public var fileMode: UInt32?

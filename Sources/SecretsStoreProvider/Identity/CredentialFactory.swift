@@ -2,7 +2,7 @@ import AzureCore
 import Foundation
 import IdentityProviders
 
-/// Builds the ``AzureCore/TokenCredential`` of an ``IdentitySelection`` from `IdentityProviders`, with the
+/// Builds the `TokenCredential` of an ``IdentitySelection`` from `IdentityProviders`, with the
 /// provider's transport, authority host and IMDS endpoint. Each credential has its own token cache, so a token is
 /// only ever served to callers presenting the proof (secret, service-account token) that earned it.
 enum CredentialFactory {

@@ -1,6 +1,6 @@
 import AzureCore
 
-/// Resolves the `cloudName` / `cloudEnvFileName` parameters to an ``AzureCore/AzureCloud``.
+/// Resolves the `cloudName` / `cloudEnvFileName` parameters to an `AzureCloud`.
 ///
 /// Unlike the Go provider, `cloudEnvFileName` is passed to the resolver directly instead of being written into the
 /// process-wide `AZURE_ENVIRONMENT_FILEPATH` variable, so concurrent mounts with different clouds cannot race.

@@ -40,7 +40,7 @@ extension KeyVaultObjectContent: CustomStringConvertible, CustomDebugStringConve
 
 /// Reads objects from one vault and converts them to file contents.
 ///
-/// The provider uses ``KeyVaultClientReader`` (Key Vault REST plus the `KeyVaultCore` conversions); tests and
+/// The provider uses `KeyVaultClientReader` (Key Vault REST plus the `KeyVaultCore` conversions); tests and
 /// callers with their own storage can supply another.
 public protocol KeyVaultObjectReader: Sendable {
     /// Fetches one version (the current one when `version` is nil or empty) and converts it.

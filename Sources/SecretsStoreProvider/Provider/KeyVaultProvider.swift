@@ -167,7 +167,7 @@ public actor KeyVaultProvider {
         return try outcome.get()
     }
 
-    /// Writes a fetched result into a directory with ``MountWriter``.
+    /// Writes a fetched result into a directory with `MountWriter`.
     /// - Parameters:
     ///   - result: The files.
     ///   - directory: The target directory.
