@@ -2,8 +2,34 @@ import AzureCore
 import AzureCoreTesting
 import Crypto
 import Foundation
+import Synchronization
 import X509
 import _CryptoExtras
+
+/// RSA keys for the emulators, from a small process-wide pool per size: generating an RSA key is most of the CPU an
+/// emulator start costs (test suites start hundreds), so the n-th key of a size is pool slot n mod 16. Sixteen
+/// consecutive keys of one size are always distinct; these are test fixtures, never real keys.
+enum RSAKeyPool {
+    private static let slots = 16
+    private static let state = Mutex<(next: [Int: Int], keys: [Int: [_RSA.Signing.PrivateKey]])>(([:], [:]))
+
+    static func key(bits: Int, size: _RSA.Signing.KeySize) throws -> _RSA.Signing.PrivateKey {
+        let (slot, existing) = state.withLock { state -> (Int, _RSA.Signing.PrivateKey?) in
+            let slot = state.next[bits, default: 0]
+            state.next[bits] = (slot + 1) % slots
+            let keys = state.keys[bits, default: []]
+            return (slot, slot < keys.count ? keys[slot] : nil)
+        }
+        if let existing { return existing }
+        let key = try _RSA.Signing.PrivateKey(keySize: size)
+        state.withLock { state in
+            var keys = state.keys[bits, default: []]
+            if slot == keys.count { keys.append(key) }
+            state.keys[bits] = keys
+        }
+        return key
+    }
+}
 
 /// Key generation and JWK building for the emulator.
 enum KeyMaterial {
@@ -25,7 +51,7 @@ enum KeyMaterial {
             default:
                 throw KeyVaultEmulatorError(code: .invalidArgument, message: "RSA key size \(bits) is not 2048, 3072 or 4096")
             }
-            let key = try _RSA.Signing.PrivateKey(keySize: size)
+            let key = try RSAKeyPool.key(bits: bits, size: size)
             return Generated(privateKey: Certificate.PrivateKey(key), pkcs8DER: key.pkcs8DERRepresentation)
         case .ec(let curve):
             switch curve.uppercased() {
