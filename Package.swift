@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "MountWriter", targets: ["MountWriter"]),
         .library(name: "SecretsStoreProvider", targets: ["SecretsStoreProvider"]),
         .library(name: "CSIProvider", targets: ["CSIProvider"]),
+        .library(name: "KeyVaultConfiguration", targets: ["KeyVaultConfiguration"]),
         .library(name: "AzureCoreTesting", targets: ["AzureCoreTesting"]),
         .library(name: "KeyVaultTesting", targets: ["KeyVaultTesting"]),
         .executable(name: "akv-mount", targets: ["akv-mount"]),
@@ -35,8 +36,9 @@ let package = Package(
         .trait(name: "Core", description: "AzureCore, IdentityProviders, KeyVaultCore: swift-log, NIO, AsyncHTTPClient, swift-crypto, swift-certificates."),
         .trait(name: "Provider", description: "SecretsStoreProvider: Yams, swift-metrics.", enabledTraits: ["Core"]),
         .trait(name: "CSI", description: "CSIProvider: gRPC, SwiftProtobuf, ServiceLifecycle, Hummingbird, Prometheus.", enabledTraits: ["Provider"]),
+        .trait(name: "Config", description: "KeyVaultConfiguration: swift-configuration, swift-service-lifecycle, swift-metrics.", enabledTraits: ["Core"]),
         .trait(name: "Testing", description: "AzureCoreTesting and KeyVaultTesting: Hummingbird, JWTKit, ServiceLifecycle.", enabledTraits: ["Core"]),
-        .trait(name: "Tools", description: "The command-line tools, benchmarks and their support: swift-argument-parser.", enabledTraits: ["CSI", "Testing"]),
+        .trait(name: "Tools", description: "The command-line tools, benchmarks and their support: swift-argument-parser.", enabledTraits: ["CSI", "Testing", "Config"]),
         .default(enabledTraits: ["Tools"]),
     ],
     dependencies: [
@@ -59,6 +61,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.0.0", traits: [.defaults, "Logging"]),
     ],
     targets: [
         // MARK: System libraries
@@ -147,6 +150,19 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus", condition: .when(traits: ["CSI"])),
             ],
             exclude: ["Generated/README.md"],
+            swiftSettings: swiftSettings
+        ),
+        // Key Vault secrets as a swift-configuration provider with a reload service.
+        .target(
+            name: "KeyVaultConfiguration",
+            dependencies: [
+                "AzureCore",
+                "KeyVaultCore",
+                .product(name: "Configuration", package: "swift-configuration", condition: .when(traits: ["Config"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Config"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Core"])),
+                .product(name: "CoreMetrics", package: "swift-metrics", condition: .when(traits: ["Config"])),
+            ],
             swiftSettings: swiftSettings
         ),
         // Light test support with no Key Vault in it: test CA, loopback HTTPS server, fault injection, manual clock,
@@ -321,6 +337,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KeyVaultConfigurationTests",
+            dependencies: [
+                "KeyVaultConfiguration", "KeyVaultCore", "AzureCore", "AzureCoreTesting", "KeyVaultTesting", "IdentityProviders",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -191,6 +191,17 @@ public struct KeyVaultClient: Sendable {
         try await listVersions(type: .certificate, name: name)
     }
 
+    /// Lists every secret of the vault (`GET /secrets`), following `nextLink` paging; each item describes the
+    /// secret's current version (identifier without version, attributes with `enabled` and `updated`, content type,
+    /// tags), never its value. A `nextLink` to another host than the vault's is refused, as for version lists.
+    /// - Returns: The items, in Key Vault's order; ``KeyVaultObjectVersion/name`` gives each secret's name.
+    /// - Throws: ``KeyVaultError`` for Key Vault errors (a 403 when the identity may not list secrets); transport
+    ///   and credential errors as they are.
+    public func listSecrets() async throws -> [KeyVaultObjectVersion] {
+        let context = RequestContext(type: .secret, name: nil, version: nil, operation: "list")
+        return try await collect(makeRequest(path: "/\(KeyVaultObjectType.secret.collection)"), context: context)
+    }
+
     /// Lists the versions of an object of any type.
     /// - Parameters:
     ///   - type: The object type.
@@ -200,7 +211,12 @@ public struct KeyVaultClient: Sendable {
     public func listVersions(type: KeyVaultObjectType, name: String) async throws -> [KeyVaultObjectVersion] {
         let context = RequestContext(type: type, name: name, version: nil, operation: "list versions")
         try checkName(name, context: context)
-        var request = makeRequest(path: "/\(type.collection)/\(Self.escape(name))/versions")
+        return try await collect(makeRequest(path: "/\(type.collection)/\(Self.escape(name))/versions"), context: context)
+    }
+
+    /// Follows a list's `nextLink`s (only to this vault, at most ``Options/maximumPages`` pages).
+    private func collect(_ first: HTTPRequest, context: RequestContext) async throws -> [KeyVaultObjectVersion] {
+        var request = first
         var items: [KeyVaultObjectVersion] = []
         var pages = 0
         while true {
@@ -209,7 +225,7 @@ public struct KeyVaultClient: Sendable {
             items += page.value ?? []
             guard let next = page.nextLink, !next.isEmpty else { return items }
             guard pages < options.maximumPages else {
-                throw error(context, code: .invalidResponse, message: "more than \(options.maximumPages) pages of versions")
+                throw error(context, code: .invalidResponse, message: "more than \(options.maximumPages) pages")
             }
             request = try nextPageRequest(next, context: context)
         }

@@ -36,7 +36,11 @@ public struct KeyVaultObjectVersion: Sendable, Hashable, Codable {
         self.managed = managed
     }
 
-    /// The version: the last path segment of ``id``.
+    /// The object's name, from ``id``.
+    public var name: String? { id.flatMap(KeyVaultIdentifier.init)?.name }
+
+    /// The version: the last path segment of ``id`` (nil for a list item of the collection, whose identifier names
+    /// no version).
     public var version: String? { id.flatMap(KeyVaultIdentifier.init)?.version }
 
     private enum CodingKeys: String, CodingKey {
