@@ -279,6 +279,30 @@ let package = Package(
             path: "Examples/mountwriter-crash-child",
             swiftSettings: swiftSettings
         ),
+        // The swift-configuration example: a Hummingbird service reading environment variables and Key Vault.
+        .target(
+            name: "ConfigServiceApp",
+            dependencies: [
+                "KeyVaultConfiguration",
+                .product(name: "Configuration", package: "swift-configuration", condition: .when(traits: ["Tools"])),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Tools"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Tools"])),
+            ],
+            path: "Examples/config-service/App",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "config-service",
+            dependencies: [
+                "ConfigServiceApp", "KeyVaultConfiguration", "IdentityProviders",
+                .product(name: "Configuration", package: "swift-configuration", condition: .when(traits: ["Tools"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Tools"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Tools"])),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle", condition: .when(traits: ["Tools"])),
+            ],
+            path: "Examples/config-service/Main",
+            swiftSettings: swiftSettings
+        ),
         .target(name: "BenchSupport", path: "Examples/BenchSupport", swiftSettings: swiftSettings),
         .executableTarget(name: "provider-bench", dependencies: ["BenchSupport", "SecretsStoreProvider", "KeyVaultTesting", "AzureCoreTesting", "AzureCore", "KeyVaultCore", "IdentityProviders", "MountWriter", .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Tools"]))], path: "Examples/provider-bench", swiftSettings: swiftSettings),
         .executableTarget(
@@ -344,8 +368,11 @@ let package = Package(
             name: "KeyVaultConfigurationTests",
             dependencies: [
                 "KeyVaultConfiguration", "KeyVaultCore", "AzureCore", "AzureCoreTesting", "KeyVaultTesting", "IdentityProviders",
+                "ConfigServiceApp",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

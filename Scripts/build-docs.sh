@@ -28,6 +28,7 @@ targets=(
     CSIProvider
     KeyVaultTesting
     AzureCoreTesting
+    KeyVaultConfiguration
 )
 
 # Package.swift adds the swift-docc-plugin dependency only when this is set (library clients never resolve it).

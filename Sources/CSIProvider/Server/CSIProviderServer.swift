@@ -79,6 +79,9 @@ public struct CSIProviderServer: Service {
                     metadata: ["grace": "\(gracePeriod)", "inFlight": "\(gate.mountsInFlight)"]
                 )
                 gate.beginDraining()
+                // A shutdown that arrives while the transport is still taking over the socket waits until it has
+                // (closing it mid-registration trips a SwiftNIO assertion and races the registration).
+                _ = try? await transport.listeningAddress
                 server.beginGracefulShutdown()
                 do {
                     try await Task.sleep(for: gracePeriod)

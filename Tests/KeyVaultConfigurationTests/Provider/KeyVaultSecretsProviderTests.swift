@@ -26,10 +26,10 @@ import Testing
 
     /// Runs `body` with the emulators and a provider reading the sample vault as the sample service principal.
     static func with(
-        settings count: Int = 3, options: KeyVaultSecretsProvider.Options = .init(),
+        settings count: Int = 3, seed custom: AzureEmulatorSeed? = nil, options: KeyVaultSecretsProvider.Options = .init(),
         _ body: (AzureEmulators, KeyVaultSecretsProvider) async throws -> Void
     ) async throws {
-        try await AzureEmulators.withRunning(seed: seed(settings: count)) { emulators in
+        try await AzureEmulators.withRunning(seed: custom ?? seed(settings: count)) { emulators in
             let settings = try emulators.keyVaultClientSettings(vault: Sample.vaultName)
             try await AsyncHTTPClientTransport.withTransport(configuration: settings.transportConfiguration) { transport in
                 let credential = try ClientSecretCredential(

@@ -93,3 +93,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: socket), "the socket is removed on a graceful shutdown")
     }
 }
+
+extension SnippetTests {
+    @Test func keyVaultConfigurationService() async throws {
+        let run = try await Self.run("KeyVaultConfigurationService")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "database.host = db.internal\nexamplesecret is set: true\n")
+    }
+}
