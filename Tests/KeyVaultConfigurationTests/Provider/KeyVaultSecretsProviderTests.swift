@@ -179,3 +179,23 @@ import Testing
         }
     }
 }
+
+extension KeyVaultSecretsProviderTests {
+    @Test func runRetriesFailedPollsSoonerAndReturnsWhenCancelled() async throws {
+        try await Self.with(options: .init(reloadInterval: .milliseconds(500), maximumBackoff: .milliseconds(100))) { emulators, provider in
+            try await provider.reload()
+            await emulators.keyVault.faultInjector.setPersistentFault(.status(503), pathPrefix: "/secrets")
+            let running = Task { try await provider.run() }
+            // One interval (500 ms), then retries every 50-100 ms instead of every 500 ms.
+            try await Task.sleep(for: .milliseconds(1300))
+            let failed = provider.status.failedPolls
+            #expect(failed >= 3, "after the first failure the retries come sooner than the interval: \(failed) failed polls")
+            #expect(ConfigReader(provider: provider).string(forKey: "app.setting-0") == "value-0")
+            await emulators.keyVault.faultInjector.setPersistentFault(nil, pathPrefix: "/secrets")
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(provider.status.lastError == nil, "a good poll recovered")
+            running.cancel()
+            try await running.value  // returns, without throwing, when cancelled
+        }
+    }
+}
