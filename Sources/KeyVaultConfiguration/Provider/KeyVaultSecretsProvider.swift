@@ -36,15 +36,17 @@ public final class KeyVaultSecretsProvider: ConfigProvider, Service, Sendable {
     }
 
     struct State {
-        var entries: [String: Entry] = [:]  // by lowercased secret name
+        var entries: [String: Entry] = [:] {  // by lowercased secret name
+            didSet { byKey = Dictionary(entries.values.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }) }
+        }
+        /// The same entries by configuration key, built once per load (lookups read it on every access).
+        private(set) var byKey: [AbsoluteConfigKey: Entry] = [:]
         var status = ReloadStatus(failedPolls: 0, polls: 0, secretsFetched: 0)
         var valueWatchers: [AbsoluteConfigKey: [UUID: AsyncStream<Entry?>.Continuation]] = [:]
         var snapshotWatchers: [UUID: AsyncStream<Snapshot>.Continuation] = [:]
         var lastPollStarted: Date?
 
-        var snapshot: Snapshot {
-            Snapshot(entries: Dictionary(entries.values.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }))
-        }
+        var snapshot: Snapshot { Snapshot(entries: byKey) }
     }
 
     /// The values at one moment.
@@ -242,7 +244,8 @@ public final class KeyVaultSecretsProvider: ConfigProvider, Service, Sendable {
     /// - Returns: The value, or a result without value when no secret maps to the key.
     /// - Throws: ``KeyVaultConfigurationError`` when the value does not convert.
     public func value(forKey key: AbsoluteConfigKey, type: ConfigType) throws -> LookupResult {
-        try state.withLock { try Self.lookup($0.snapshot.entries[key], key: key, type: type) }
+        let entry = state.withLock { $0.byKey[key] }
+        return try Self.lookup(entry, key: key, type: type)
     }
 
     /// The value as last loaded (this provider serves from memory; ``reload()`` and ``run()`` refresh it).
@@ -271,7 +274,7 @@ public final class KeyVaultSecretsProvider: ConfigProvider, Service, Sendable {
         let id = UUID()
         state.withLock { state in
             state.valueWatchers[key, default: [:]][id] = continuation
-            continuation.yield(state.snapshot.entries[key])
+            continuation.yield(state.byKey[key])
         }
         defer { state.withLock { state in state.valueWatchers[key]?[id] = nil } }
         return try await updatesHandler(ConfigUpdatesAsyncSequence(stream.map { entry in

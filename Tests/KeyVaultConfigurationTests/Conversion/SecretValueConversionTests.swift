@@ -21,21 +21,21 @@ import Testing
             let path = request.path ?? ""
             if path.hasPrefix("/secrets?") {
                 let items = values.keys.sorted().map {
-                    #"{"id":"https://kv.vault.azure.net/secrets/\#($0)","attributes":{"enabled":true,"updated":1700000000}}"#
+                    #"{"id":"https://kv.example.test/secrets/\#($0)","attributes":{"enabled":true,"updated":1700000000}}"#
                 }
                 return .json(200, #"{"value":[\#(items.joined(separator: ","))],"nextLink":null}"#)
             }
             let name = path.split(separator: "/")[1].split(separator: "?")[0]
             let value = values[String(name)] ?? ""
-            let json = try JSONSerialization.data(withJSONObject: ["value": value, "id": "https://kv.vault.azure.net/secrets/\(name)/v1"])
+            let json = try JSONSerialization.data(withJSONObject: ["value": value, "id": "https://kv.example.test/secrets/\(name)/v1"])
             return .status(200, headers: ["Content-Type": "application/json"], body: json)
         }
     }
 
     static func reader() async throws -> (ConfigReader, KeyVaultSecretsProvider) {
         let provider = try await KeyVaultSecretsProvider.loading(
-            vaultURL: URL(string: "https://kv.vault.azure.net/")!, credential: StaticTokenCredential(), transport: transport(),
-            clientOptions: .init(retryPolicy: nil))
+            vaultURL: URL(string: "https://kv.example.test/")!, credential: StaticTokenCredential(), transport: transport(),
+            clientOptions: .init(verifyChallengeResource: false, retryPolicy: nil))
         return (ConfigReader(provider: provider), provider)
     }
 
@@ -80,6 +80,6 @@ extension HTTPTransportResponse {
     /// Key Vault's 401 challenge for the scripted vault.
     static func keyVaultChallengeForTests() -> HTTPTransportResponse {
         json(401, #"{"error":{"code":"Unauthorized","message":"no token"}}"#,
-             headers: ["WWW-Authenticate": #"Bearer authorization="https://login.microsoftonline.com/t", resource="https://vault.azure.net""#])
+             headers: ["WWW-Authenticate": #"Bearer authorization="https://login.example.test/t", resource="https://vault.example.test""#])
     }
 }

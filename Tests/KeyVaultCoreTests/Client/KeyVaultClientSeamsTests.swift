@@ -7,7 +7,7 @@ import Testing
 
 /// The client's seams: what it refuses before sending, what its errors carry, and how it is cancelled.
 @Suite struct KeyVaultClientSeamsTests {
-    static func client(_ transport: ScriptedTransport, url: String = "https://myvault.vault.azure.net/") throws -> KeyVaultClient {
+    static func client(_ transport: ScriptedTransport, url: String = "https://myvault.example.test/") throws -> KeyVaultClient {
         try KeyVaultClient(
             vaultURL: URL(string: url)!, credential: StaticTokenCredential(), transport: transport,
             options: .init(verifyChallengeResource: false, retryPolicy: nil)
@@ -49,7 +49,7 @@ import Testing
 
     @Test func theMessageAndTheAdviceAreSeparateSentences() {
         let error = KeyVaultError(
-            code: .forbidden, statusCode: 403, vault: "v.vault.azure.net", objectName: "s", objectType: .secret,
+            code: .forbidden, statusCode: 403, vault: "v.example.test", objectName: "s", objectType: .secret,
             serviceErrorCode: "Forbidden", message: "Caller is not authorized to perform action on resource",
             recommendation: "Assign the identity the \"Key Vault Secrets User\" role."
         )
@@ -76,7 +76,8 @@ import Testing
             return .json(200, "{}")
         }
         let client = try KeyVaultClient(
-            vaultURL: URL(string: "https://myvault.vault.azure.net/")!, credential: StaticTokenCredential(), transport: transport
+            vaultURL: URL(string: "https://myvault.example.test/")!, credential: StaticTokenCredential(), transport: transport,
+            options: .init(verifyChallengeResource: false)
         )
         let task = Task { try await client.getSecret(name: "s") }
         while transport.requestCount == 0 { await Task.yield() }
