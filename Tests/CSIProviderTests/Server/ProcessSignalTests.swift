@@ -39,7 +39,9 @@ import Testing
             ) { grpc in
                 let client = V1alpha1_CSIDriverProvider.Client(wrapping: grpc)
                 _ = try await client.mount(request)  // token and challenge cached
-                await emulators.keyVault.faultInjector.setLatency(.milliseconds(1500))
+                let faults = emulators.keyVault.faultInjector
+                let before = await faults.requestCount(pathPrefix: "/secrets/")
+                await faults.setLatency(.milliseconds(1500))
                 outcomes = await withTaskGroup(of: Result<String, RPCError>.self) { group in
                     for _ in 0..<10 {
                         group.addTask {
@@ -52,7 +54,14 @@ import Testing
                             }
                         }
                     }
-                    try? await Task.sleep(for: .milliseconds(400))
+                    // The signal goes once a mount's Key Vault request is in flight (the mounts share that one
+                    // request), so at least one mount is inside the server when it starts its graceful shutdown,
+                    // however loaded the machine is. A fixed sleep raced the RPCs' arrival on a busy CI runner.
+                    let patience = ContinuousClock.now + .seconds(20)
+                    while await faults.requestCount(pathPrefix: "/secrets/") == before, ContinuousClock.now < patience {
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
+                    try? await Task.sleep(for: .milliseconds(100))
                     kill(process.processIdentifier, SIGTERM)
                     var all: [Result<String, RPCError>] = []
                     for await outcome in group { all.append(outcome) }
