@@ -20,53 +20,107 @@ public enum CommandSupport {
         return String(describing: error)
     }
 
+    /// The largest input file read (a manifest, attributes or secrets): 4 MiB, far above any real one.
+    public static let maximumInputBytes = 4 << 20
+
+    /// Reads a small input file, with plain errors: a directory, a missing or unreadable file, a device or a file
+    /// above ``maximumInputBytes`` are each named as such (`/dev/zero` is refused, never read without end).
+    /// - Throws: ``CommandError`` naming the flag and the path.
     public static func readData(_ path: String, what: String) throws -> Data {
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CommandError("\(what) \(path): cannot read the file (\(error.localizedDescription))")
+        func fail(_ reason: String) -> CommandError { CommandError("\(what) \(path): \(reason)") }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            switch errno {
+            case ENOENT: throw fail("no such file")
+            case EACCES: throw fail("permission denied")
+            case ENOTDIR: throw fail("a component of the path is not a directory")
+            default: throw fail("cannot read the file (\(String(cString: strerror(errno))))")
+            }
         }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw fail("is a directory, not a file")
+        case S_IFIFO: break  // a pipe, such as <(...) from a shell: read to its end, within the limit
+        default: throw fail("is not a regular file (a device or socket)")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw fail(errno == EACCES ? "permission denied" : "cannot open the file (\(String(cString: strerror(errno))))")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumInputBytes + 1) ?? Data()
+        } catch {
+            throw fail("cannot read the file (\(String(cString: strerror(errno))))")
+        }
+        guard data.count <= maximumInputBytes else { throw fail("is larger than \(maximumInputBytes >> 20) MiB") }
+        return data
     }
 
     public static func readText(_ path: String, what: String) throws -> String {
         String(decoding: try readData(path, what: what), as: UTF8.self)
     }
 
-    /// Builds the provider configuration: AsyncHTTPClient transport with extra trust roots (`--ca-bundle` or
-    /// `SSL_CERT_FILE`), proxies from the environment, endpoint overrides from the standard variables. The caller
-    /// shuts the returned transport down when done.
-    public static func providerConfiguration(
-        environment: [String: String],
-        caBundle: String?,
-        vaultURLs: [String],
-        verifyChallengeResource: Bool,
-        concurrency: Int,
-        logger: Logger
-    ) throws -> (ProviderConfiguration, AsyncHTTPClientTransport) {
-        let bundle = caBundle ?? environment["SSL_CERT_FILE"]
-        let transport = try AsyncHTTPClientTransport(
-            configuration: .init(caBundlePath: bundle, maximumConnectionsPerHost: max(8, concurrency)), environment: environment
-        )
+    /// Checks `--vault-url NAME=URL` entries: each needs a name and an absolute `http(s)` URL with a host.
+    /// - Throws: ``CommandError`` naming the entry.
+    public static func vaultURLOverrides(_ entries: [String]) throws -> [String: URL] {
         var overrides: [String: URL] = [:]
-        for entry in vaultURLs {
-            guard let equals = entry.firstIndex(of: "="), let url = URL(string: String(entry[entry.index(after: equals)...])),
-                url.scheme != nil
+        for entry in entries {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex,
+                let url = URL(string: String(entry[entry.index(after: equals)...])),
+                let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host?.isEmpty == false
             else {
                 throw CommandError("--vault-url \(entry): expected NAME=URL, for example sample-kv=https://127.0.0.1:8443")
             }
             overrides[String(entry[..<equals])] = url
         }
-        let configuration = ProviderConfiguration(
-            transport: transport,
-            environment: environment,
-            authorityHost: environment["AZURE_AUTHORITY_HOST"].flatMap { URL(string: $0) },
-            imdsEndpoint: environment["AZURE_POD_IDENTITY_AUTHORITY_HOST"].flatMap { URL(string: $0) },
-            vaultURLs: overrides,
-            verifyChallengeResource: verifyChallengeResource,
-            maxConcurrentRequests: max(1, concurrency),
-            logger: logger
-        )
-        return (configuration, transport)
+        return overrides
+    }
+
+    /// Runs `body` with a provider configuration and shuts its transport down afterwards, whether `body` returns or
+    /// throws: AsyncHTTPClient transport with extra trust roots (`--ca-bundle` or `SSL_CERT_FILE`), proxies from the
+    /// environment, endpoint overrides from the standard variables.
+    ///
+    /// Every input is checked before the transport exists, so a bad flag never leaves an `HTTPClient` that was not
+    /// shut down (which traps in debug builds); a command validates its own flags before calling this.
+    public static func withProviderConfiguration<Result>(
+        environment: [String: String],
+        caBundle: String?,
+        vaultURLs: [String],
+        verifyChallengeResource: Bool,
+        concurrency: Int,
+        logger: Logger,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (ProviderConfiguration) async throws -> sending Result
+    ) async throws -> sending Result {
+        let overrides = try vaultURLOverrides(vaultURLs)
+        guard concurrency >= 1 else { throw CommandError("--concurrency \(concurrency): must be at least 1") }
+        let bundle = caBundle ?? environment["SSL_CERT_FILE"]
+        return try await AsyncHTTPClientTransport.withTransport(
+            configuration: .init(caBundlePath: bundle, maximumConnectionsPerHost: max(8, concurrency)), environment: environment
+        ) { transport in
+            let configuration = ProviderConfiguration(
+                transport: transport,
+                environment: environment,
+                authorityHost: environment["AZURE_AUTHORITY_HOST"].flatMap { URL(string: $0) },
+                imdsEndpoint: environment["AZURE_POD_IDENTITY_AUTHORITY_HOST"].flatMap { URL(string: $0) },
+                vaultURLs: overrides,
+                verifyChallengeResource: verifyChallengeResource,
+                maxConcurrentRequests: concurrency,
+                logger: logger
+            )
+            return try await body(configuration)
+        }
+    }
+
+    /// Parses a `--log-level` value.
+    /// - Throws: ``CommandError`` listing the accepted levels.
+    public static func logLevel(_ text: String) throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CommandError("--log-level \(text): not a log level; use one of \(names)")
+        }
+        return level
     }
 
     /// Parses `30s`, `2m`, `1h`, `500ms` or a plain number of seconds: finite, positive, at most 30 days.
@@ -95,6 +149,9 @@ public enum CommandSupport {
         for (id, version) in outcome.result.objectVersions.sorted(by: { $0.key < $1.key }) {
             print("    \(id) @ \(version)")
         }
+        // Standard output is block-buffered when it is a pipe: each round's lines leave now, not at exit (and are
+        // not lost to a SIGKILL).
+        fflush(nil)
     }
 
     /// Runs `body` until it returns or SIGINT/SIGTERM arrives, which cancels it cleanly.

@@ -152,54 +152,55 @@ struct AKVCSIProvider: AsyncParsableCommand {
         }
 
         let environment = ProcessInfo.processInfo.environment
-        var (configuration, transport) = try CommandSupport.providerConfiguration(
+        try await CommandSupport.withProviderConfiguration(
             environment: environment, caBundle: caBundle, vaultURLs: vaultURLs,
             // Always verified; `false` only takes effect for the loopback overrides above.
             verifyChallengeResource: vaultURLs.isEmpty, concurrency: concurrency, logger: logger
-        )
-        configuration.constructPEMChain = constructPEMChain
-        configuration.writeCertAndKeyInSeparateFiles = writeCertAndKeyInSeparateFiles
-        configuration.objectCacheTTL = ttl
-        configuration.cacheLimits = limits
-        configuration.metrics = ProviderMetrics(factory: metricsFactory)
-        let provider = KeyVaultProvider(configuration: configuration)
-        let server = CSIProviderServer(
-            socketPath: socketPath, provider: provider,
-            options: .init(mountTimeout: deadline, maximumResponseBytes: maxResponseSize),
-            gracePeriod: grace, logger: logger
-        )
-        let healthz = HealthzEndpoint(
-            host: healthzAddress, port: healthzPort, path: healthzPath, socketPath: socketPath, timeout: healthTimeout,
-            logger: logger, onListening: { [logger] port in logger.info("health endpoint listening", metadata: ["port": "\(port)", "path": "\(healthzPath)"]) }
-        )
-        let metricsEndpoint = MetricsEndpoint(
-            host: metricsAddress, port: metricsPort, registry: registry, logger: logger,
-            onListening: { [logger] port in logger.info("metrics endpoint listening", metadata: ["port": "\(port)", "path": "/metrics"]) }
-        )
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: server), .init(service: healthz), .init(service: metricsEndpoint)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        )
-        // A backstop: the server itself ends every mount when the grace period is over.
-        groupConfiguration.maximumGracefulShutdownDuration = grace + .seconds(5)
-        let group = ServiceGroup(configuration: groupConfiguration)
-        logger.info(
-            "starting",
-            metadata: [
-                "version": "\(CSIProviderVersion.runtimeVersion)", "endpoint": "\(endpoint)",
-                "constructPEMChain": "\(constructPEMChain)", "writeCertAndKeyInSeparateFiles": "\(writeCertAndKeyInSeparateFiles)",
-                "objectCacheTTL": "\(ttl)",
-            ]
-        )
-        do {
-            try await group.run()
-        } catch {
-            try? await transport.shutdown()
-            logger.error("stopped with an error", metadata: ["error": "\(error)"])
-            throw ExitCode.failure
+        ) { base in
+            var configuration = base
+            configuration.mountTimeout = deadline
+            configuration.constructPEMChain = constructPEMChain
+            configuration.writeCertAndKeyInSeparateFiles = writeCertAndKeyInSeparateFiles
+            configuration.objectCacheTTL = ttl
+            configuration.cacheLimits = limits
+            configuration.metrics = ProviderMetrics(factory: metricsFactory)
+            let provider = KeyVaultProvider(configuration: configuration)
+            let server = CSIProviderServer(
+                socketPath: socketPath, provider: provider,
+                options: .init(mountTimeout: deadline, maximumResponseBytes: maxResponseSize),
+                gracePeriod: grace, logger: logger
+            )
+            let healthz = HealthzEndpoint(
+                host: healthzAddress, port: healthzPort, path: healthzPath, socketPath: socketPath, timeout: healthTimeout,
+                logger: logger, onListening: { [logger] port in logger.info("health endpoint listening", metadata: ["port": "\(port)", "path": "\(healthzPath)"]) }
+            )
+            let metricsEndpoint = MetricsEndpoint(
+                host: metricsAddress, port: metricsPort, registry: registry, logger: logger,
+                onListening: { [logger] port in logger.info("metrics endpoint listening", metadata: ["port": "\(port)", "path": "/metrics"]) }
+            )
+            var groupConfiguration = ServiceGroupConfiguration(
+                services: [.init(service: server), .init(service: healthz), .init(service: metricsEndpoint)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+            // A backstop: the server itself ends every mount when the grace period is over.
+            groupConfiguration.maximumGracefulShutdownDuration = grace + .seconds(5)
+            let group = ServiceGroup(configuration: groupConfiguration)
+            logger.info(
+                "starting",
+                metadata: [
+                    "version": "\(CSIProviderVersion.runtimeVersion)", "endpoint": "\(endpoint)",
+                    "constructPEMChain": "\(constructPEMChain)", "writeCertAndKeyInSeparateFiles": "\(writeCertAndKeyInSeparateFiles)",
+                    "objectCacheTTL": "\(ttl)",
+                ]
+            )
+            do {
+                try await group.run()
+            } catch {
+                logger.error("stopped with an error", metadata: ["error": "\(error)"])
+                throw ExitCode.failure
+            }
         }
-        try? await transport.shutdown()
         logger.info("exiting")
     }
 

@@ -29,7 +29,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "akv-mount", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        logger.logLevel = try CommandSupport.logLevel(logLevel)
         let root = target ?? FileManager.default.temporaryDirectory.appendingPathComponent("akv-mount-demo-\(getpid())").path
         let manifestFolder = try DemoScenarios.manifestFolder(explicit: manifests)
 

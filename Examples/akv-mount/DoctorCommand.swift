@@ -57,7 +57,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "akv-mount", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .critical
+        logger.logLevel = try CommandSupport.logLevel(logLevel)
         let yaml = try CommandSupport.readText(spcFile, what: "--spc")
         var attributes: [String: String] = [:]
         if let attributesFile {
@@ -67,14 +67,14 @@ struct DoctorCommand: AsyncParsableCommand {
         if let secretsFile {
             secrets = try MountRequest.decodeStringMap(try CommandSupport.readData(secretsFile, what: "--secrets"), what: "secrets")
         }
-        let (configuration, transport) = try CommandSupport.providerConfiguration(
+        let report = try await CommandSupport.withProviderConfiguration(
             environment: ProcessInfo.processInfo.environment, caBundle: caBundle, vaultURLs: vaultURLs,
             verifyChallengeResource: !noVerifyChallengeResource, concurrency: 1, logger: logger
-        )
-        let report = await MountDoctor(configuration: configuration).diagnose(
-            manifest: yaml, className: className, source: spcFile, attributes: attributes, secrets: secrets, target: target
-        )
-        try? await transport.shutdown()
+        ) { configuration in
+            await MountDoctor(configuration: configuration).diagnose(
+                manifest: yaml, className: className, source: spcFile, attributes: attributes, secrets: secrets, target: target
+            )
+        }
         switch output {
         case .text: print(report.text)
         case .json: print(try report.jsonLines())

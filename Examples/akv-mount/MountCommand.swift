@@ -49,33 +49,48 @@ struct MountCommand: AsyncParsableCommand {
     @Option(name: .customLong("concurrency"), help: "Key Vault requests in flight per mount.")
     var concurrency = 8
 
+    @Option(name: .customLong("timeout"), help: "The overall deadline of one mount (each rotation round): requests, retries, Retry-After waits and the lock all end by it.")
+    var timeout = "2m"
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
+    /// The shortest `--rotation-interval` accepted: a shorter one would hammer the vault (every round lists and
+    /// reads every object).
+    static let minimumRotationInterval: Duration = .seconds(1)
+
     func run() async throws {
+        // Every flag is checked before anything is created, so a bad one exits with a plain message.
         var logger = Logger(label: "akv-mount", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = try CommandSupport.logLevel(logLevel)
+        let interval = try rotationInterval.map { text in
+            guard let interval = CommandSupport.parseDuration(text) else {
+                throw ValidationError("--rotation-interval \(text) is not a duration such as 30s, 2m or 1h")
+            }
+            guard interval >= Self.minimumRotationInterval else {
+                throw ValidationError("--rotation-interval \(text) is shorter than the minimum of 1s (every round reads every object from Key Vault)")
+            }
+            return interval
+        }
+        guard let mountTimeout = CommandSupport.parseDuration(timeout) else {
+            throw ValidationError("--timeout \(timeout) is not a duration such as 30s, 2m or 1h")
+        }
         let environment = ProcessInfo.processInfo.environment
         let request = try loadRequest()
-        let (configuration, transport) = try CommandSupport.providerConfiguration(
+        let succeeded = try await CommandSupport.withProviderConfiguration(
             environment: environment, caBundle: caBundle, vaultURLs: vaultURLs,
             verifyChallengeResource: !noVerifyChallengeResource, concurrency: concurrency, logger: logger
-        )
-        let provider = KeyVaultProvider(configuration: configuration)
-        let succeeded: Bool
-        do {
-            succeeded = try await run(provider: provider, request: request)
-        } catch {
-            try? await transport.shutdown()
-            throw error
+        ) { base in
+            var configuration = base
+            configuration.mountTimeout = mountTimeout
+            return try await run(provider: KeyVaultProvider(configuration: configuration), request: request, interval: interval)
         }
-        try? await transport.shutdown()
         if !succeeded { throw ExitCode.failure }
     }
 
     /// Mounts once or rotates; returns false when a single mount failed (already reported on stderr).
-    private func run(provider: KeyVaultProvider, request: MountRequest) async throws -> Bool {
-        guard let rotationInterval else {
+    private func run(provider: KeyVaultProvider, request: MountRequest, interval: Duration?) async throws -> Bool {
+        guard let interval else {
             do {
                 let outcome = try await provider.mount(request, into: target)
                 CommandSupport.printSummary(outcome, target: target)
@@ -84,9 +99,6 @@ struct MountCommand: AsyncParsableCommand {
                 CommandSupport.standardError("akv-mount: \(CommandSupport.message(of: error))")
                 return false
             }
-        }
-        guard let interval = CommandSupport.parseDuration(rotationInterval) else {
-            throw ValidationError("--rotation-interval \(rotationInterval) is not a duration such as 30s, 2m or 1h")
         }
         let policy = RotationPolicy(interval: interval)
         let target = self.target

@@ -13,7 +13,7 @@ public struct SecretsStoreProviderError: Error, Sendable, Hashable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Kind: String, Hashable, Sendable {
             case invalidManifest, invalidParameter, missingParameter, invalidIdentity, unsupportedIdentity
-            case invalidObject, duplicateFile, fetchFailed, conversionFailed, writeFailed
+            case invalidObject, duplicateFile, fetchFailed, conversionFailed, writeFailed, timedOut
         }
         fileprivate let kind: Kind
 
@@ -37,6 +37,8 @@ public struct SecretsStoreProviderError: Error, Sendable, Hashable {
         public static let conversionFailed = Code(kind: .conversionFailed)
         /// The files could not be written.
         public static let writeFailed = Code(kind: .writeFailed)
+        /// The mount did not finish within ``ProviderConfiguration/mountTimeout``; the files on disk are unchanged.
+        public static let timedOut = Code(kind: .timedOut)
 
         /// The code's name.
         public var description: String { kind.rawValue }

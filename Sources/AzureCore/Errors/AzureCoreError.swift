@@ -12,6 +12,9 @@ public struct AzureCoreError: Error, Sendable, Hashable, CustomStringConvertible
 
         /// Connecting failed (refused, reset, DNS, TLS handshake).
         public static let connectionFailed = Code("connectionFailed")
+        /// The server's TLS certificate was refused (untrusted issuer, expired, another host's name). Not
+        /// transient: ``RetryPolicy`` does not retry it.
+        public static let certificateVerificationFailed = Code("certificateVerificationFailed")
         /// The connect, read or overall deadline passed.
         public static let timedOut = Code("timedOut")
         /// The response body exceeded the configured limit.

@@ -299,17 +299,28 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             outgoing.body = .bytes(ByteBuffer(data: body))
         }
         let client = usesProxy(forHost: host) ? proxiedClient! : directClient
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(requestTimeout.azureSeconds * 1e9))
+        // The request's own timeout, or the operation's deadline when that comes first.
+        let timeout = OperationDeadline.remaining.map { min($0, requestTimeout) } ?? requestTimeout
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.azureSeconds * 1e9))
+        let limit = maximumResponseBytes
+        let prepared = outgoing
         do {
-            let response = try await client.execute(outgoing, deadline: deadline)
-            var buffer = try await response.body.collect(upTo: maximumResponseBytes)
-            let data = buffer.readData(length: buffer.readableBytes) ?? Data()
-            var fields = HTTPFields()
-            for header in response.headers {
-                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+            // AsyncHTTPClient's deadline ends the wait for the response head; the body is read under the same
+            // deadline here, so a body that trickles in (one byte a second) cannot outlast it.
+            let timeoutError = AzureCoreError(
+                code: .timedOut, message: "the request timed out (the response body did not arrive within \(Int(timeout.azureSeconds.rounded())) s)", endpoint: endpoint
+            )
+            return try await OperationDeadline.withDeadline(.now + timeout, timeoutError: { timeoutError }) {
+                let response = try await client.execute(prepared, deadline: deadline)
+                var buffer = try await response.body.collect(upTo: limit)
+                let data = buffer.readData(length: buffer.readableBytes) ?? Data()
+                var fields = HTTPFields()
+                for header in response.headers {
+                    if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+                }
+                let status = HTTPResponse.Status(code: Int(response.status.code))
+                return HTTPTransportResponse(response: HTTPResponse(status: status, headerFields: fields), body: data)
             }
-            let status = HTTPResponse.Status(code: Int(response.status.code))
-            return HTTPTransportResponse(response: HTTPResponse(status: status, headerFields: fields), body: data)
         } catch let error as AzureCoreError {
             throw error
         } catch is NIOTooManyBytesError {
@@ -323,11 +334,27 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             case .cancelled:
                 throw CancellationError()
             default:
+                if let failure = Self.certificateVerificationFailure(error, endpoint: endpoint) { throw failure }
                 throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: error)
             }
         } catch {
             if Task.isCancelled { throw CancellationError() }
+            if let failure = Self.certificateVerificationFailure(error, endpoint: endpoint) { throw failure }
             throw AzureCoreError(code: .connectionFailed, message: "the request failed", endpoint: endpoint, underlying: error)
         }
+    }
+
+    /// A TLS failure because the server's certificate was refused (untrusted issuer, expired, wrong host name), as
+    /// ``AzureCoreError/Code/certificateVerificationFailed``: it is not transient, so it is not retried.
+    static func certificateVerificationFailure(_ error: any Error & Sendable, endpoint: String) -> AzureCoreError? {
+        let text = String(reflecting: error)
+        let markers = ["CERTIFICATE_VERIFY_FAILED", "certificate verify failed", "failedToValidateHostname", "unableToValidateCertificate"]
+        guard markers.contains(where: { text.contains($0) }) else { return nil }
+        return AzureCoreError(
+            code: .certificateVerificationFailed,
+            message: "the server's TLS certificate was refused (not trusted, expired, or issued for another host); pass the issuing CA with --ca-bundle or SSL_CERT_FILE if it is a private one",
+            endpoint: endpoint,
+            underlying: error
+        )
     }
 }

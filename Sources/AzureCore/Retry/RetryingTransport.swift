@@ -5,7 +5,8 @@ import Logging
 /// An ``HTTPTransport`` that retries another transport according to a ``RetryPolicy``.
 ///
 /// The request body is resent as-is on each attempt. Waiting uses the injected ``AzureClock`` (so tests do not
-/// wait); task cancellation stops the loop at once. When attempts or the time budget run out, the last retryable
+/// wait); task cancellation stops the loop at once. A wait that would end after the current
+/// ``OperationDeadline`` is not started. When attempts, the time budget or the deadline run out, the last retryable
 /// response is returned as is (so the caller can read its error body), or the last transport error is thrown as
 /// ``AzureCoreError`` `retriesExhausted`.
 public struct RetryingTransport: HTTPTransport {
@@ -101,6 +102,9 @@ public struct RetryingTransport: HTTPTransport {
 
     private func canRetry(attempt: Int, delay: Duration, start: Date) -> Bool {
         guard attempt < policy.maximumAttempts else { return false }
+        // A wait that would end after the operation's deadline is not started: the caller gets the last answer
+        // now rather than being cancelled at the deadline with nothing to show.
+        if OperationDeadline.wouldPass(after: delay) { return false }
         let elapsed = clock.now().timeIntervalSince(start)
         return elapsed + delay.azureSeconds <= policy.maximumTotalTime.azureSeconds
     }

@@ -18,6 +18,12 @@ public actor FaultInjector {
         case dropConnection
         /// Wait this long, then run the handler normally.
         case delay(Duration)
+        /// Answer `200` with a JSON body sent one byte every `byteInterval` (a body that trickles in and never ends
+        /// in time: the client's deadline must cover the body, not only the head).
+        case trickle(byteInterval: Duration)
+        /// Run the handler, send the first half of its body, then close the connection (a reset in the middle of
+        /// the body).
+        case resetMidBody
 
         /// `429 Too Many Requests`, with a `Retry-After` (seconds) when given.
         public static func throttled(retryAfterSeconds: Int? = nil) -> Fault {
@@ -181,6 +187,36 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
             )
         case .delay(let duration)?:
             try await Task.sleep(for: duration)
+        case .trickle(let interval)?:
+            await injector.end(path: path, status: 200)
+            let filler = Array(#"{"value":"trickled body that arrives one byte at a time and is never complete in time"}"#.utf8)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json", .contentLength: String(filler.count)],
+                body: ResponseBody { writer in
+                    for byte in filler {
+                        try await writer.write(ByteBuffer(bytes: [byte]))
+                        try await Task.sleep(for: interval)
+                    }
+                    try await writer.finish(nil)
+                }
+            )
+        case .resetMidBody?:
+            let response = try await next(request, context)
+            let collector = CollectingBodyWriter()
+            try await response.body.write(collector)
+            let bytes = collector.bytes
+            await injector.end(path: path, status: 0)
+            var headers = response.headers
+            headers[.contentLength] = String(bytes.count)
+            return Response(
+                status: response.status,
+                headers: headers,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(bytes: bytes.prefix(bytes.count / 2)))
+                    throw EmulatorError(code: .invalidConfiguration, message: "connection reset mid-body by fault injection")
+                }
+            )
         case nil:
             break
         }
@@ -196,4 +232,12 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
             throw error
         }
     }
+}
+
+/// Collects a response body's bytes (for ``FaultInjector/Fault/resetMidBody``).
+final class CollectingBodyWriter: ResponseBodyWriter, @unchecked Sendable {
+    /// The bytes written so far (one writer, used by one task).
+    private(set) var bytes: [UInt8] = []
+    func write(_ buffer: ByteBuffer) async throws { bytes += buffer.readableBytesView }
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }

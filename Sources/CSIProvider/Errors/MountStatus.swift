@@ -31,6 +31,8 @@ public enum MountStatus {
             .invalidObject, .duplicateFile:
             if let underlying = error.underlying, let code = code(forUnderlying: underlying) { return code }
             return .invalidArgument
+        case .timedOut:
+            return .deadlineExceeded
         case .fetchFailed, .conversionFailed, .writeFailed:
             if let underlying = error.underlying, let code = code(forUnderlying: underlying) { return code }
             return .internalError

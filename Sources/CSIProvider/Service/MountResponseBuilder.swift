@@ -25,7 +25,13 @@ enum MountResponseBuilder {
             if object.source.isSingleVersion {
                 emit(object.versionID(historyIndex: nil))
             } else {
-                for index in 0..<Int(object.source.objectVersionHistory) { emit(object.versionID(historyIndex: index)) }
+                // The files written are 0 ... k-1 for the k versions that exist: stop at the first missing one,
+                // so the work follows the versions, not objectVersionHistory.
+                for index in 0..<Int(object.source.objectVersionHistory) {
+                    let id = object.versionID(historyIndex: index)
+                    guard result.objectVersions[id] != nil else { break }
+                    emit(id)
+                }
             }
         }
         // Anything a custom reader reported beyond the objects' ids, in a stable order.

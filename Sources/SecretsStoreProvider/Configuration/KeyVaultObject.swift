@@ -50,6 +50,13 @@ public struct KeyVaultObject: Sendable, Hashable {
 
     /// Whether exactly one version is written (`objectVersionHistory` of 0 or 1).
     public var isSingleVersion: Bool { objectVersionHistory <= 1 }
+
+    /// The largest `objectVersionHistory` accepted: 10,000.
+    ///
+    /// Key Vault lists 25 versions per page, so a history this deep is already 400 list requests per object and
+    /// rotation round. Memory and time follow the versions that exist, never this number: nothing is allocated per
+    /// requested slot. A larger value is refused with an error that names it (the Go provider takes any `int32`).
+    public static let maximumVersionHistory: Int32 = 10_000
 }
 
 /// A ``KeyVaultObject`` whose every field was checked and parsed.
@@ -67,10 +74,24 @@ public struct ValidatedKeyVaultObject: Sendable, Hashable {
     /// The parsed file mode, when `filePermission` is set.
     public var fileMode: UInt32?
 
-    /// The relative paths this object is written to: `<alias>`, or `<alias>/0` ... `<alias>/N-1` with history.
-    public var filePaths: [String] {
-        if source.isSingleVersion { return [source.fileName] }
-        return (0..<Int(source.objectVersionHistory)).map { "\(source.fileName)/\($0)" }
+    /// The relative paths this object may be written to: `<alias>`, or `<alias>/0` ... `<alias>/N-1` with history.
+    ///
+    /// A lazy collection: it holds no array of N paths, however large `objectVersionHistory` is.
+    public var filePaths: LazyMapSequence<Range<Int>, String> {
+        let name = source.fileName
+        if source.isSingleVersion { return (0..<1).lazy.map { _ in name } }
+        return (0..<Int(source.objectVersionHistory)).lazy.map { "\(name)/\($0)" }
+    }
+
+    /// Whether this object may write the file at `path` (one of ``filePaths``), found without listing them.
+    func mayWrite(_ path: Substring) -> Bool {
+        let name = source.fileName
+        if source.isSingleVersion { return path == name }
+        guard let slash = path.lastIndex(of: "/"), path[..<slash] == name else { return false }
+        let last = path[path.index(after: slash)...]
+        // Only the canonical decimal form names a history file ("07" does not).
+        guard let index = Int(last), String(index) == last else { return false }
+        return index >= 0 && index < Int(source.objectVersionHistory)
     }
 
     /// The object-version ID reported for the file at `historyIndex`: `<type>/<name>` or `<type>/<name>/<index>`.
@@ -127,6 +148,11 @@ extension KeyVaultObject {
         }
         if objectVersionHistory < 0 {
             throw fail("objectVersionHistory must not be negative, got \(objectVersionHistory)")
+        }
+        if objectVersionHistory > Self.maximumVersionHistory {
+            throw fail(
+                "objectVersionHistory must be at most \(Self.maximumVersionHistory), got \(objectVersionHistory) (the number of versions to write as files <alias>/0 ... <alias>/N-1)"
+            )
         }
         return ValidatedKeyVaultObject(
             source: self, index: index, type: type, format: format, encoding: encoding, fileMode: mode

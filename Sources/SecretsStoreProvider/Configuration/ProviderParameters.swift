@@ -236,31 +236,14 @@ public struct ProviderParameters: Sendable {
 
     /// Two objects may not write the same file, and a file may not be where another object needs a directory.
     static func checkFileNames(_ objects: [ValidatedKeyVaultObject]) throws(SecretsStoreProviderError) {
-        var owner: [String: ValidatedKeyVaultObject] = [:]
-        for object in objects {
-            for path in object.filePaths {
-                if let other = owner[path] {
-                    throw SecretsStoreProviderError(
-                        .duplicateFile,
-                        "objects at index \(other.index) (\(other.source.objectName)) and \(object.index) (\(object.source.objectName)) are both written to \(GoValueParsing.goQuote(path)); give one of them a different objectAlias",
-                        objectIndex: object.index
-                    )
-                }
-                owner[path] = object
-            }
-        }
-        for (path, object) in owner {
-            var prefix = Substring(path)
-            while let slash = prefix.lastIndex(of: "/") {
-                prefix = prefix[..<slash]
-                if let other = owner[String(prefix)] {
-                    throw SecretsStoreProviderError(
-                        .duplicateFile,
-                        "object at index \(other.index) (\(other.source.objectName)) is written to the file \(GoValueParsing.goQuote(String(prefix))), which object at index \(object.index) (\(object.source.objectName)) needs as a directory for \(GoValueParsing.goQuote(path))",
-                        objectIndex: max(other.index, object.index)
-                    )
-                }
-            }
+        guard let conflict = FileNameConflicts(objects).conflicts.first else { return }
+        switch conflict {
+        case .sameFile:
+            throw SecretsStoreProviderError(
+                .duplicateFile, "\(conflict.text); give one of them a different objectAlias", objectIndex: conflict.objectIndex
+            )
+        case .fileInTheWay:
+            throw SecretsStoreProviderError(.duplicateFile, conflict.text, objectIndex: conflict.objectIndex)
         }
     }
 }

@@ -518,6 +518,12 @@ struct LintContext {
                 history = parsed
                 if parsed < 0 {
                     problem(.versionHistoryInvalid, "objectVersionHistory", "objectVersionHistory must not be negative, got \(parsed)", fix: "set objectVersionHistory to the number of versions to write (1 or more), or remove it")
+                } else if parsed > KeyVaultObject.maximumVersionHistory {
+                    problem(
+                        .versionHistoryInvalid, "objectVersionHistory",
+                        "objectVersionHistory must be at most \(KeyVaultObject.maximumVersionHistory), got \(parsed)",
+                        fix: "set objectVersionHistory to the number of versions to write as files"
+                    )
                 }
             } else {
                 problem(.versionHistoryInvalid, "objectVersionHistory", "cannot unmarshal \(GoValueParsing.goQuote(text)) into objectVersionHistory (int32)", fix: "set objectVersionHistory to a whole number")
@@ -546,34 +552,19 @@ struct LintContext {
 
     /// Every pair of objects written to one path, and every file that sits where another object needs a directory.
     mutating func lintFileNames(_ objects: [ValidatedKeyVaultObject]) {
-        var owner: [String: ValidatedKeyVaultObject] = [:]
-        for object in objects {
-            for path in object.filePaths {
-                if let other = owner[path] {
-                    add(
-                        .duplicateFileName,
-                        "objects at index \(other.index) (\(other.source.objectName)) and \(object.index) (\(object.source.objectName)) are both written to \(GoValueParsing.goQuote(path)); the Go provider silently keeps the last one",
-                        fix: "give one of them a different objectAlias", object: object.index,
-                        field: object.source.objectAlias.isEmpty ? "objectName" : "objectAlias", mark: lineOf[object.index]
-                    )
-                    continue
-                }
-                owner[path] = object
-            }
-        }
-        for object in objects {
-            for path in object.filePaths {
-                var prefix = Substring(path)
-                while let slash = prefix.lastIndex(of: "/") {
-                    prefix = prefix[..<slash]
-                    if let other = owner[String(prefix)], other.index != object.index {
-                        add(
-                            .duplicateFileName,
-                            "object at index \(other.index) (\(other.source.objectName)) is written to the file \(GoValueParsing.goQuote(String(prefix))), which object at index \(object.index) (\(object.source.objectName)) needs as a directory for \(GoValueParsing.goQuote(path))",
-                            fix: "rename one of the two with objectAlias", object: object.index, mark: lineOf[object.index]
-                        )
-                    }
-                }
+        for conflict in FileNameConflicts(objects).conflicts {
+            switch conflict {
+            case .sameFile(_, let object, _):
+                add(
+                    .duplicateFileName, "\(conflict.text); the Go provider silently keeps the last one",
+                    fix: "give one of them a different objectAlias", object: object.index,
+                    field: object.source.objectAlias.isEmpty ? "objectName" : "objectAlias", mark: lineOf[object.index]
+                )
+            case .fileInTheWay(_, let object, _, _):
+                add(
+                    .duplicateFileName, conflict.text,
+                    fix: "rename one of the two with objectAlias", object: object.index, mark: lineOf[object.index]
+                )
             }
         }
     }

@@ -112,8 +112,12 @@ public actor KeyVaultProvider {
         let tally = ThrottleTally()
         do {
             let started = ContinuousClock.now
+            let objects = parameters.objects
+            let defaultMode = parameters.defaultFileMode
             let result = try await ThrottleTally.$current.withValue(tally) {
-                try await fetcher.fetch(parameters.objects, defaultMode: parameters.defaultFileMode)
+                try await Self.withMountDeadline(configuration.mountTimeout, vault: parameters.keyvaultName) {
+                    try await fetcher.fetch(objects, defaultMode: defaultMode)
+                }
             }
             logger.info(
                 "fetched objects",
@@ -146,8 +150,36 @@ public actor KeyVaultProvider {
     ///   already on disk are left as they were.
     public func mount(_ request: MountRequest, into directory: String, owner: FileOwner? = nil) async throws -> MountOutcome {
         let parameters = try ProviderParameters(validating: request, objectsCache: objectsCache)
-        let result = try await fetch(parameters)
-        return try await writeOffActor(result, into: directory, owner: owner)
+        guard let timeout = configuration.mountTimeout else {
+            let result = try await fetch(parameters)
+            return try await writeOffActor(result, into: directory, owner: owner)
+        }
+        // One deadline for the fetch and the write: the fetch inside keeps the earlier of the two.
+        let deadline = OperationDeadline.current.map { min($0, .now + timeout) } ?? .now + timeout
+        return try await OperationDeadline.$current.withValue(deadline) {
+            let result = try await fetch(parameters)
+            return try await writeOffActor(result, into: directory, owner: owner)
+        }
+    }
+
+    /// Runs `operation` within the mount deadline (none when `timeout` is nil), turning its passing into
+    /// ``SecretsStoreProviderError/Code/timedOut``.
+    static func withMountDeadline<Result: Sendable>(
+        _ timeout: Duration?, vault: String, _ operation: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        guard let timeout else { return try await operation() }
+        let deadline = OperationDeadline.current.map { min($0, .now + timeout) } ?? .now + timeout
+        let seconds = Int((Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18).rounded())
+        return try await OperationDeadline.withDeadline(
+            deadline,
+            timeoutError: {
+                SecretsStoreProviderError(
+                    .timedOut,
+                    "the mount of vault \(vault) did not finish within its deadline of \(seconds)s (--timeout, or ProviderConfiguration.mountTimeout); the files on disk are unchanged"
+                )
+            },
+            operation: operation
+        )
     }
 
     /// Runs ``write(_:into:owner:)`` on a Dispatch worker thread (blocking file I/O belongs there, not on the

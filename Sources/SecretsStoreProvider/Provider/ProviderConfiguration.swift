@@ -26,6 +26,11 @@ public struct ProviderConfiguration: Sendable {
     /// one request always makes progress). Over HTTP/1.1 the transport's connection pool bounds it too: give the
     /// transport at least this many connections per host (the default transport allows 8).
     public var maxConcurrentRequests: Int
+    /// The overall deadline of one mount or fetch (default 120 s; `nil`: none). Every wait inside honours it:
+    /// requests and their bodies, retries and `Retry-After` (a wait that would end after the deadline is not
+    /// started), token requests, and the writer's lock. When it passes the mount fails with
+    /// ``SecretsStoreProviderError/Code/timedOut`` and the files on disk stay as they were.
+    public var mountTimeout: Duration?
     /// Whether the certificates of a PKCS#12 certificate-backed secret are ordered leaf -> intermediates -> root
     /// (the Go provider's `--construct-pem-chain`, default true). `false` keeps the order of the file's bags.
     public var constructPEMChain: Bool
@@ -56,6 +61,7 @@ public struct ProviderConfiguration: Sendable {
     ///   - vaultURLs: Vault URL overrides by vault name.
     ///   - verifyChallengeResource: Whether to verify the challenge resource (default true).
     ///   - maxConcurrentRequests: Requests in flight per mount (default 8).
+    ///   - mountTimeout: The overall deadline of one mount (default 120 s; `nil`: none).
     ///   - constructPEMChain: Order PKCS#12 chains leaf -> root (default true).
     ///   - writeCertAndKeyInSeparateFiles: Also write `.crt` and `.key` files for certificate-backed secrets.
     ///   - objectCacheTTL: The freshness window (default 0, off).
@@ -71,6 +77,7 @@ public struct ProviderConfiguration: Sendable {
         vaultURLs: [String: URL] = [:],
         verifyChallengeResource: Bool = true,
         maxConcurrentRequests: Int = 8,
+        mountTimeout: Duration? = .seconds(120),
         constructPEMChain: Bool = true,
         writeCertAndKeyInSeparateFiles: Bool = false,
         objectCacheTTL: Duration = .zero,
@@ -86,6 +93,7 @@ public struct ProviderConfiguration: Sendable {
         self.vaultURLs = vaultURLs
         self.verifyChallengeResource = verifyChallengeResource
         self.maxConcurrentRequests = maxConcurrentRequests
+        self.mountTimeout = mountTimeout
         self.constructPEMChain = constructPEMChain
         self.writeCertAndKeyInSeparateFiles = writeCertAndKeyInSeparateFiles
         self.objectCacheTTL = objectCacheTTL

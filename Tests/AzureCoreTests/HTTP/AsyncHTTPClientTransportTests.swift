@@ -42,7 +42,16 @@ import Testing
                 let error = try await #require(throws: AzureCoreError.self) {
                     try await transport.send(HTTPRequest(method: .get, targetURL: server.baseURL.appendingPathComponent("hello")), body: nil)
                 }
-                #expect(error.code == .connectionFailed || error.code == .timedOut)
+                #expect(error.code == .certificateVerificationFailed, "\(error)")
+                #expect(error.message.contains("--ca-bundle"))
+                // Not transient: a retrying transport gives up after the first attempt (it once tried 4 times, 46 s).
+                let retrying = RetryingTransport(wrapping: transport)
+                let started = ContinuousClock.now
+                let again = try await #require(throws: AzureCoreError.self) {
+                    try await retrying.send(HTTPRequest(method: .get, targetURL: server.baseURL.appendingPathComponent("hello")), body: nil)
+                }
+                #expect(again.code == .certificateVerificationFailed, "\(again)")
+                #expect(ContinuousClock.now - started < .seconds(3), "no retry with backoff")
             }
         }
     }

@@ -34,16 +34,16 @@ import Testing
         #expect(object.format == .pfx)
         #expect(object.encoding == .base64)
         #expect(object.fileMode == 0o600)
-        #expect(object.filePaths == ["tls/cert.pem"])
+        #expect(Array(object.filePaths) == ["tls/cert.pem"])
         #expect(object.versionID(historyIndex: nil) == "secret/cert1")
     }
 
     @Test func versionHistoryWritesExactlyNFiles() throws {
         let object = try #require(try Self.validate(["objectName: s\nobjectType: secret\nobjectAlias: hist\nobjectVersionHistory: 3"]).first)
-        #expect(object.filePaths == ["hist/0", "hist/1", "hist/2"])
+        #expect(Array(object.filePaths) == ["hist/0", "hist/1", "hist/2"])
         #expect(object.versionID(historyIndex: 2) == "secret/s/2")
         let single = try #require(try Self.validate(["objectName: s\nobjectType: secret\nobjectVersionHistory: 1"]).first)
-        #expect(single.filePaths == ["s"])
+        #expect(Array(single.filePaths) == ["s"])
     }
 
     @Test(arguments: [
@@ -80,6 +80,26 @@ import Testing
         #expect(nested.contains("\"a/1\""))
         let fileAsDir = try #require(Self.message(["objectName: a\nobjectType: secret", "objectName: b\nobjectAlias: a/b\nobjectType: secret"]))
         #expect(fileAsDir.contains("needs as a directory"))
+        // Beyond the history's N files there is no conflict; "07" is not a history file name.
+        #expect(Self.message(["objectName: a\nobjectType: secret\nobjectVersionHistory: 2", "objectName: b\nobjectAlias: a/2\nobjectType: secret"]) == nil)
+        #expect(Self.message(["objectName: a\nobjectType: secret\nobjectVersionHistory: 9", "objectName: b\nobjectAlias: a/07\nobjectType: secret"]) == nil)
+        let histories = try #require(Self.message(["objectName: a\nobjectType: secret\nobjectVersionHistory: 2", "objectName: b\nobjectAlias: a\nobjectType: secret\nobjectVersionHistory: 3"]))
+        #expect(histories.contains("\"a/0\""), "\(histories)")
+        let historyUnderHistory = try #require(Self.message(["objectName: a\nobjectType: secret\nobjectVersionHistory: 2", "objectName: b\nobjectAlias: a/1\nobjectType: secret\nobjectVersionHistory: 3"]))
+        #expect(historyUnderHistory.contains("needs as a directory for \"a/1/0\""), "\(historyUnderHistory)")
+        let singleThenHistory = try #require(Self.message(["objectName: a\nobjectType: secret", "objectName: b\nobjectAlias: a\nobjectType: secret\nobjectVersionHistory: 3"]))
+        #expect(singleThenHistory.contains("is written to the file \"a\""), "\(singleThenHistory)")
+    }
+
+    /// `objectVersionHistory: 2147483647` once allocated an array of that many paths during validation (an abort).
+    /// Validation no longer lists the requested paths, and a history above the maximum is refused by name.
+    @Test func hugeVersionHistoryIsRefusedAndTheMaximumIsAccepted() throws {
+        let huge = try #require(Self.message(["objectName: a\nobjectType: secret\nobjectVersionHistory: 2147483647"]))
+        #expect(huge.contains("objectVersionHistory must be at most 10000, got 2147483647"), "\(huge)")
+        #expect(huge.hasPrefix("failed to get objectType:secret, objectName:a"), "names the object: \(huge)")
+        let entries = (0..<200).map { "objectName: o\($0)\nobjectType: secret\nobjectVersionHistory: 10000" }
+        let objects = try Self.validate(entries)
+        #expect(objects.count == 200, "the maximum itself is accepted")
     }
 
     @Test func malformedEntriesNameTheirIndex() throws {
