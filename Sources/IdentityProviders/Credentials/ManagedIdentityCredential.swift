@@ -214,7 +214,7 @@ public struct ManagedIdentityCredential: TokenCredential {
     }
 
     private func identityError(_ object: [String: Any]?, status: Int, endpoint: String) -> IdentityError {
-        let description = (object?["error_description"] as? String) ?? ""
+        let description = Redaction.serverText((object?["error_description"] as? String) ?? "")
         let lower = description.lowercased()
         if lower.contains("multiple user assigned identities") {
             return IdentityError(

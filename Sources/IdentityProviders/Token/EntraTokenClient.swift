@@ -58,7 +58,7 @@ struct EntraTokenClient: Sendable {
         } catch {
             throw IdentityError(
                 code: .transportFailed, credential: credential,
-                message: "the token request failed: \(Redaction.scrub(String(describing: error), removing: sensitive))",
+                message: "the token request failed: \(Redaction.serverText(String(describing: error), removing: sensitive))",
                 endpoint: endpoint, underlying: error
             )
         }
@@ -118,12 +118,12 @@ enum TokenResponseParser {
     }
 
     static func error(from object: [String: Any]?, status: Int, credential: String, endpoint: String, sensitive: [String]) -> IdentityError {
-        let oauthError = object?["error"] as? String
+        let oauthError = (object?["error"] as? String).map { Redaction.serverText($0, maximumLength: 100) }
         let rawDescription = object?["error_description"] as? String ?? object?["message"] as? String ?? ""
         let codes = (object?["error_codes"] as? [Any])?.compactMap { LenientNumber.integer($0) } ?? []
         let aadsts = codes.first ?? AADSTSCode.code(in: rawDescription)
         let firstLine = rawDescription.components(separatedBy: "\r\n").first?.components(separatedBy: "\n").first ?? ""
-        let scrubbed = Redaction.scrubJWTs(Redaction.scrub(firstLine, removing: sensitive))
+        let scrubbed = Redaction.serverText(firstLine, removing: sensitive)
         let message: String
         if scrubbed.isEmpty {
             message = status == 200 ? "the token response has no access_token" : "the token endpoint answered HTTP \(status)"

@@ -142,7 +142,9 @@ public struct KeyVaultClient: Sendable {
     /// - Returns: The secret bundle (with its value).
     /// - Throws: ``KeyVaultError`` for Key Vault errors; transport and credential errors as they are.
     public func getSecret(name: String, version: String? = nil) async throws -> SecretBundle {
-        try await get(SecretBundle.self, type: .secret, name: name, version: version)
+        let bundle = try await get(SecretBundle.self, type: .secret, name: name, version: version)
+        try checkIdentifier(bundle.id, type: .secret, name: name, version: version)
+        return bundle
     }
 
     /// Gets a key's public part (`GET /keys/{name}/{version}`).
@@ -152,7 +154,9 @@ public struct KeyVaultClient: Sendable {
     /// - Returns: The key bundle.
     /// - Throws: ``KeyVaultError`` for Key Vault errors; transport and credential errors as they are.
     public func getKey(name: String, version: String? = nil) async throws -> KeyBundle {
-        try await get(KeyBundle.self, type: .key, name: name, version: version)
+        let bundle = try await get(KeyBundle.self, type: .key, name: name, version: version)
+        try checkIdentifier(bundle.kid, type: .key, name: name, version: version)
+        return bundle
     }
 
     /// Gets a certificate (`GET /certificates/{name}/{version}`), the public certificate only.
@@ -162,7 +166,44 @@ public struct KeyVaultClient: Sendable {
     /// - Returns: The certificate bundle.
     /// - Throws: ``KeyVaultError`` for Key Vault errors; transport and credential errors as they are.
     public func getCertificate(name: String, version: String? = nil) async throws -> CertificateBundle {
-        try await get(CertificateBundle.self, type: .certificate, name: name, version: version)
+        let bundle = try await get(CertificateBundle.self, type: .certificate, name: name, version: version)
+        try checkIdentifier(bundle.id, type: .certificate, name: name, version: version)
+        return bundle
+    }
+
+    /// Checks that a bundle's identifier names this vault and the object that was asked for (and the version, when
+    /// one was), with a plain version token: the version is printed and reported to the driver, so a server cannot
+    /// slip another object's identity, line breaks or terminal escapes into it. A bundle without an identifier
+    /// reports no version and passes.
+    private func checkIdentifier(_ id: String?, type: KeyVaultObjectType, name: String, version: String?) throws(KeyVaultError) {
+        guard let id else { return }
+        let context = RequestContext(type: type, name: name, version: version, operation: "get")
+        func refuse(_ why: String) -> KeyVaultError {
+            error(
+                context, code: .invalidResponse,
+                message: "the response's id \"\(Redaction.serverText(id, maximumLength: 300))\" \(why); the object was not used"
+            )
+        }
+        guard let parsed = KeyVaultIdentifier(id), let components = URLComponents(string: parsed.vaultURL),
+              let idScheme = components.scheme?.lowercased(), let host = components.host
+        else { throw refuse("is not a Key Vault object identifier") }
+        var idAuthority = host.lowercased()
+        if let port = components.port { idAuthority += ":\(port)" }
+        guard ChallengeCache.key(scheme: idScheme, authority: idAuthority) == ChallengeCache.key(scheme: scheme, authority: authority) else {
+            throw refuse("names another vault than \(authority)")
+        }
+        guard parsed.collection == type.collection, parsed.name.lowercased() == name.lowercased() else {
+            throw refuse("names another object than the \(type) \(name)")
+        }
+        if let returned = parsed.version {
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+            guard !returned.isEmpty, returned.count <= 128, returned.allSatisfy(allowed.contains) else {
+                throw refuse("has a version that is not a plain version token")
+            }
+            if let version, !version.isEmpty, version.lowercased() != "latest", returned.lowercased() != version.lowercased() {
+                throw refuse("names version \(returned) instead of \(version)")
+            }
+        }
     }
 
     // MARK: - List versions
@@ -420,15 +461,17 @@ public struct KeyVaultClient: Sendable {
         case 429: code = .throttled
         default: code = .serviceError
         }
-        let message = body?.error?.message ?? (status == 401
+        // Key Vault's own text, made safe: a misbehaving server could echo the Authorization header (a token) or
+        // put line breaks and terminal escapes in it.
+        let message = body?.error?.message.map { Redaction.serverText($0) } ?? (status == 401
             ? "Key Vault answered 401 without a usable Bearer challenge."
             : "Key Vault answered HTTP \(status).")
         var failure = error(
             context, code: code, status: status, message: message,
             recommendation: nil
         )
-        failure.serviceErrorCode = serviceCode
-        failure.innerErrorCode = innerCode
+        failure.serviceErrorCode = serviceCode.map { Redaction.serverText($0, maximumLength: 100) }
+        failure.innerErrorCode = innerCode.map { Redaction.serverText($0, maximumLength: 100) }
         failure.requestID = response.response.headerFields[HTTPField.Name("x-ms-request-id")!]
         failure.recommendation = KeyVaultErrorAdvice.recommendation(for: failure)
         return failure

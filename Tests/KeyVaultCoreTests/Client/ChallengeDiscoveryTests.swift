@@ -19,7 +19,9 @@ import Testing
                 if challengeStatus == 401 { return HTTPTransportResponse.keyVaultChallenge() }
                 return HTTPTransportResponse.json(challengeStatus, #"{"error":{"code":"InternalError","message":"boom"}}"#)
             }
-            return HTTPTransportResponse.json(200, #"{"value":"v","id":"https://myvault.vault.azure.net/secrets/s/abc"}"#)
+            // The bundle's id names the secret that was asked for (the client checks it).
+            let name = request.path?.split(separator: "/").dropFirst().first.map(String.init) ?? "s"
+            return HTTPTransportResponse.json(200, #"{"value":"v","id":"https://myvault.vault.azure.net/secrets/\#(name)/abc"}"#)
         }
     }
 

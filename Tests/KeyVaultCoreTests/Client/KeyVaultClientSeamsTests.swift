@@ -85,3 +85,44 @@ import Testing
         await #expect(throws: CancellationError.self) { try await task.value }
     }
 }
+
+/// A misbehaving server's text and identifiers do not reach the user raw.
+@Suite struct KeyVaultClientHostileServerTests {
+    static func answering(_ status: Int, _ body: String) -> ScriptedTransport {
+        ScriptedTransport { request, _, _ in
+            request.headerFields[.authorization] == nil ? .keyVaultChallenge() : .json(status, body)
+        }
+    }
+
+    @Test func aForbiddenMessageEchoingTheTokenIsScrubbed() async throws {
+        let token = "eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL3ZhdWx0LmF6dXJlLm5ldCJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+        let transport = Self.answering(403, #"{"error":{"code":"Forbidden","message":"Caller not authorized.\nAuthorization: Bearer \#(token)\u001b[2J"}}"#)
+        let error = await #expect(throws: KeyVaultError.self) { try await KeyVaultClientSeamsTests.client(transport).getSecret(name: "s") }
+        let text = error?.description ?? ""
+        #expect(error?.code == .forbidden)
+        #expect(!text.contains("eyJ"), "\(text)")
+        #expect(!text.contains("\n") && !text.contains("\u{1B}"), "\(text)")
+        #expect(text.contains("Caller not authorized."))
+    }
+
+    @Test(arguments: [
+        ("https://myvault.example.test/secrets/other/0123456789abcdef0123456789abcdef", "names another object"),
+        ("https://evil.example.test/secrets/s/0123456789abcdef0123456789abcdef", "names another vault"),
+        ("https://myvault.example.test/secrets/s/abc%0Aakv-mount:%20forged", "not a plain version token"),
+        ("https://myvault.example.test/keys/s/0123456789abcdef0123456789abcdef", "names another object"),
+        ("not a url", "is not a Key Vault object identifier"),
+    ])
+    func aBundleWhoseIdNamesSomethingElseIsRefused(id: String, reason: String) async throws {
+        let transport = Self.answering(200, #"{"value":"v","id":"\#(id)"}"#)
+        let error = await #expect(throws: KeyVaultError.self) { try await KeyVaultClientSeamsTests.client(transport).getSecret(name: "s") }
+        #expect(error?.code == .invalidResponse)
+        #expect(error?.message.contains(reason) == true, "\(String(describing: error))")
+        #expect(error?.message.contains("\n") == false)
+    }
+
+    @Test func aMatchingIdIsAcceptedWhateverItsCase() async throws {
+        let transport = Self.answering(200, #"{"value":"v","id":"https://MYVAULT.example.test/secrets/S/0123456789ABCDEF0123456789abcdef"}"#)
+        let bundle = try await KeyVaultClientSeamsTests.client(transport).getSecret(name: "s", version: "0123456789abcdef0123456789abcdef")
+        #expect(bundle.version == "0123456789ABCDEF0123456789abcdef")
+    }
+}

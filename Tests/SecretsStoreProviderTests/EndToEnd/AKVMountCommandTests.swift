@@ -127,6 +127,34 @@ import Testing
         }
     }
 
+    /// Every early exit names the bad input plainly and exits without a trap: `--vault-url garbage` once tripped
+    /// AsyncHTTPClient's "Client not shut down before the deinit" in a debug build, `--spc /tmp` printed
+    /// `NSCocoaErrorDomain error 256`, `1ms` rotations were accepted and an unknown log level became `info`.
+    @Test(arguments: [
+        (["--vault-url", "garbage"], "--vault-url garbage: expected NAME=URL"),
+        (["--vault-url", "kv=not a url"], "expected NAME=URL"),
+        (["--rotation-interval", "1ms"], "shorter than the minimum of 1s"),
+        (["--rotation-interval", "0.0001s"], "shorter than the minimum of 1s"),
+        (["--log-level", "loud"], "--log-level loud: not a log level"),
+        (["--timeout", "soon"], "--timeout soon is not a duration"),
+        (["--spc", "/tmp"], "--spc /tmp: is a directory, not a file"),
+        (["--spc", "/dev/zero"], "--spc /dev/zero: is not a regular file"),
+        (["--spc", "/nonexistent/spc.yaml"], "--spc /nonexistent/spc.yaml: no such file"),
+    ])
+    func badFlagsGetPlainMessagesAndNoTrap(flags: [String], message: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("akv-flags-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spcFile = directory.appendingPathComponent("spc.yaml")
+        try Self.write(Self.spc(["keyvaultName": "kv", "tenantID": "t", "objects": "array: []"]), to: spcFile)
+        var arguments = ["mount", "--target", directory.appendingPathComponent("target").path]
+        if !flags.contains("--spc") { arguments += ["--spc", spcFile.path] }
+        let result = try await Self.run(arguments + flags, environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+        #expect(result.status == 1 || result.status == 64, "a clean failure, not a signal: \(result.status) \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("NSCocoaErrorDomain"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("target").path), "nothing written")
+    }
+
     @Test func failsWithTheGoErrorTextAndANonZeroStatus() async throws {
         try await EmulatedMount.run { env in
             let spcFile = env.root.appendingPathComponent("bad.yaml")
@@ -149,7 +177,7 @@ import Testing
             ]), to: spcFile)
             let target = env.directory("cli-rotate")
             let (process, out, err) = try Self.launch(
-                Self.arguments(env, spc: spcFile, target: target, extra: ["--rotation-interval", "200ms"]), environment: Self.environment(env)
+                Self.arguments(env, spc: spcFile, target: target, extra: ["--rotation-interval", "1s"]), environment: Self.environment(env)
             )
             // Wait for the first mount, rotate the secret, wait for the file to change, then stop.
             var waited = 0
