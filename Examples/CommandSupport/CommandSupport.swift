@@ -57,8 +57,22 @@ public enum CommandSupport {
         return data
     }
 
+    /// Reads a small text file that must be UTF-8 (a manifest).
+    /// - Throws: ``CommandError`` naming the byte offset of the first invalid UTF-8 sequence, or a read error.
     public static func readText(_ path: String, what: String) throws -> String {
-        String(decoding: try readData(path, what: what), as: UTF8.self)
+        let data = try readData(path, what: what)
+        if let text = String(validating: data, as: UTF8.self) { return text }
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = data.makeIterator()
+        var offset = 0
+        decoding: while true {
+            switch parser.parseScalar(from: &bytes) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: break decoding
+            case .error: break decoding
+            }
+        }
+        throw CommandError("\(what) \(path): not valid UTF-8 (an invalid byte sequence at byte \(offset))")
     }
 
     /// Checks `--vault-url NAME=URL` entries: each needs a name and an absolute `http(s)` URL with a host.

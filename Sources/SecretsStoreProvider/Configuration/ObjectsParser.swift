@@ -9,9 +9,9 @@ enum ObjectsParser {
     static func parse(_ objects: String) throws(SecretsStoreProviderError) -> [KeyVaultObject] {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: objects)
+            root = try YAMLDocuments.composeOne(objects)
         } catch {
-            throw SecretsStoreProviderError(.invalidParameter, "failed to yaml unmarshal objects, error: \(error)")
+            throw SecretsStoreProviderError(.invalidParameter, "failed to yaml unmarshal objects, error: \(error.text)")
         }
         guard let root, case .mapping(let mapping) = root else {
             throw SecretsStoreProviderError(
@@ -19,7 +19,7 @@ enum ObjectsParser {
             )
         }
         guard let arrayNode = mapping["array"] else { return [] }
-        if case .scalar(let scalar) = arrayNode, scalar.string.isEmpty || scalar.tag.rawValue.hasSuffix(":null") {
+        if case .scalar(let scalar) = arrayNode, scalar.string.isEmpty || scalar.isNull {
             return []
         }
         guard case .sequence(let entries) = arrayNode else {
@@ -48,9 +48,9 @@ enum ObjectsParser {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            node = try YAMLDocuments.composeOne(text)
         } catch {
-            throw fail("\(error)")
+            throw fail(error.text)
         }
         guard let node else { return KeyVaultObject(objectName: "", objectType: "") }
         guard case .mapping(let mapping) = node else { throw fail("the entry must be a mapping of object fields") }
@@ -58,14 +58,14 @@ enum ObjectsParser {
         func string(_ key: String) throws(SecretsStoreProviderError) -> String {
             guard let value = mapping[key] else { return "" }
             guard case .scalar(let scalar) = value else { throw fail("\(key) must be a string") }
-            if scalar.tag.rawValue.hasSuffix(":null") && scalar.style == .plain { return "" }
+            if scalar.isNull { return "" }
             return scalar.string.trimmingWhitespace()
         }
         var history: Int32 = 0
         if let value = mapping["objectVersionHistory"] {
             guard case .scalar(let scalar) = value else { throw fail("objectVersionHistory must be an integer") }
             let text = scalar.string.trimmingWhitespace()
-            if !text.isEmpty && !(scalar.tag.rawValue.hasSuffix(":null") && scalar.style == .plain) {
+            if !text.isEmpty && !scalar.isNull {
                 guard let parsed = Int32(text) else {
                     throw fail("cannot unmarshal \(GoValueParsing.goQuote(text)) into objectVersionHistory (int32)")
                 }

@@ -34,11 +34,11 @@ public struct SecretProviderClass: Sendable, Hashable {
         func fail(_ reason: String) -> SecretsStoreProviderError {
             SecretsStoreProviderError(.invalidManifest, "\(source): \(reason)")
         }
-        var documents: [Node] = []
+        let documents: [Node]
         do {
-            for node in try Yams.compose_all(yaml: yaml) { documents.append(node) }
+            documents = try YAMLDocuments.compose(yaml)
         } catch {
-            throw fail("not valid YAML: \(error)")
+            throw fail("not valid YAML: \(error.text)")
         }
         let classes = documents.compactMap { node -> Node.Mapping? in
             guard case .mapping(let mapping) = node, mapping["kind"]?.string == "SecretProviderClass" else { return nil }
@@ -75,7 +75,7 @@ public struct SecretProviderClass: Sendable, Hashable {
                 guard case .scalar(let valueScalar) = value else {
                     throw fail("spec.parameters.\(keyScalar.string) must be a string")
                 }
-                parameters[keyScalar.string] = valueScalar.string
+                parameters[keyScalar.string] = valueScalar.isNull ? "" : valueScalar.string
             }
         }
         guard !parameters.isEmpty else { throw fail("spec.parameters is empty") }

@@ -30,17 +30,9 @@ struct LintContext {
     }
 
     mutating func yamlError(_ error: any Error) {
-        var mark: (Int, Int)?
-        var problem = "\(error)"
-        if let yaml = error as? YamlError {
-            switch yaml {
-            case .scanner(_, let text, let at, _), .parser(_, let text, let at, _), .composer(_, let text, let at, _):
-                mark = (at.line, at.column)
-                problem = text
-            default: break
-            }
-        }
-        add(.yamlInvalid, "not valid YAML: \(problem)", fix: "fix the YAML syntax at the line shown (indentation, quotes, a missing ':')", mark: mark)
+        let problem = (error as? YAMLDocuments.Problem) ?? YAMLDocuments.describe(error)
+        let mark = problem.line.map { ($0, problem.column ?? 1) }
+        add(.yamlInvalid, "not valid YAML: \(problem.problem)", fix: "fix the YAML syntax at the line shown (indentation, quotes, a missing ':', a duplicate key)", mark: mark)
     }
 
     static func position(_ node: Node?) -> (line: Int, column: Int)? {

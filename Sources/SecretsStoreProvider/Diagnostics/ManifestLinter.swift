@@ -57,9 +57,7 @@ public struct ManifestLinter: Sendable {
         var context = LintContext(source: source, text: manifest, now: now)
         var documents: [Node] = []
         do {
-            var sequence = try Yams.compose_all(yaml: manifest)
-            while let node = sequence.next() { documents.append(node) }
-            if let error = sequence.error { context.yamlError(error) }
+            documents = try YAMLDocuments.compose(manifest)
         } catch {
             context.yamlError(error)
         }

@@ -71,6 +71,50 @@ import Testing
         }
     }
 
+    static let valid = "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: app\nspec:\n  provider: azure\n  parameters:\n    keyvaultName: kv\n    tenantID: t\n"
+
+    /// A syntax error, a duplicate key or a bad escape once all read as `no document with kind: SecretProviderClass`
+    /// (the document sequence stopped silently at the parser's error).
+    @Test(arguments: [
+        ("apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nspec:\n  provider: azure\n   parameters: [\n", "line "),
+        (valid + "kind: SecretProviderClass\n", "duplicate key 'kind'"),
+        (valid.replacingOccurrences(of: "tenantID: t", with: "tenantID: \"bad \\q escape\""), "line 9"),
+        (valid + "---\nkey: [unclosed\n", "flow sequence (line 11, column 6)"),
+    ])
+    func yamlErrorsNameTheirLineAndProblem(yaml: String, expected: String) {
+        do {
+            _ = try SecretProviderClass(yaml: yaml, source: "spc.yaml")
+            Issue.record("expected an error for \(yaml)")
+        } catch {
+            #expect(error.message.hasPrefix("spc.yaml: not valid YAML: "), "\(error.message)")
+            #expect(error.message.contains(expected), "\(error.message)")
+            #expect(!error.message.contains("no document with kind"), "\(error.message)")
+        }
+    }
+
+    @Test func aByteOrderMarkIsAcceptedAndNullIsEmpty() throws {
+        let spc = try SecretProviderClass(yaml: "\u{FEFF}" + Self.valid + "    usePodIdentity: ~\n    cloudName: null\n", source: "spc.yaml")
+        #expect(spc.parameters["keyvaultName"] == "kv")
+        #expect(spc.parameters["usePodIdentity"] == "")
+        #expect(spc.parameters["cloudName"] == "")
+        let quoted = try SecretProviderClass(yaml: Self.valid + "    cloudName: \"null\"\n", source: "spc.yaml")
+        #expect(quoted.parameters["cloudName"] == "null", "a quoted null is the text")
+    }
+
+    /// `objectVersion: null` was fetched as a version named "null", and `objectAlias: ~` wrote a file called `~`.
+    @Test func nullFieldsOfObjectsAreEmpty() throws {
+        let objects = try ObjectsParser.parse("array:\n  - |\n    objectName: s\n    objectType: secret\n    objectVersion: null\n    objectAlias: ~\n    objectVersionHistory: ~\n")
+        let object = try #require(objects.first)
+        #expect(object.objectVersion == "")
+        #expect(object.objectAlias == "")
+        #expect(object.fileName == "s")
+        #expect(object.objectVersionHistory == 0)
+        let duplicate = #expect(throws: SecretsStoreProviderError.self) {
+            try ObjectsParser.parse("array:\n  - |\n    objectName: s\n    objectName: t\n    objectType: secret\n")
+        }
+        #expect(duplicate?.message.contains("duplicate key 'objectName'") == true, "\(String(describing: duplicate))")
+    }
+
     @Test func driverJSONInputs() throws {
         #expect(try MountRequest.decodePermission(Data("\"420\"".utf8)) == 0o644)
         #expect(try MountRequest.decodePermission(Data("384".utf8)) == 0o600)
