@@ -102,20 +102,46 @@ public struct AtomicDirectoryWriter: Sendable {
     /// Makes the target directory hold exactly `payload`, atomically; a no-op when it already does.
     ///
     /// Blocks the calling thread (lock and file I/O). See the type's documentation for the algorithm and
-    /// guarantees. An empty payload is valid and removes every projected file.
+    /// guarantees. An empty payload is valid and removes every projected file. While another writer holds the
+    /// lock, the wait stops when the current task is cancelled (`Task.isCancelled`, which is `false` outside a
+    /// task, for example on a Dispatch queue: use ``write(_:isCancelled:)`` there) or when
+    /// ``Options/lockTimeout`` runs out.
     ///
     /// - Parameter payload: Relative paths (for example `tls.crt` or `config/app/settings.json`) and their files.
     /// - Returns: Whether the projection changed, which paths were added, updated or removed, and the current
     ///   data directory.
     /// - Throws: ``MountWriterError``: an input error (nothing touched), ``MountWriterError/Code/targetNotFound``
-    ///   or ``MountWriterError/Code/targetNotDirectory``, or ``MountWriterError/Code/fileSystemFailure`` (the
-    ///   previous projection stays readable unless the failure came after the swap).
+    ///   or ``MountWriterError/Code/targetNotDirectory``, ``MountWriterError/Code/lockTimeout`` or
+    ///   ``MountWriterError/Code/cancelled`` (nothing touched), or ``MountWriterError/Code/fileSystemFailure``
+    ///   (the previous projection stays readable unless the failure came after the swap).
     @discardableResult
     public func write(_ payload: [String: ProjectedFile]) throws(MountWriterError) -> WriteResult {
+        try write(payload, isCancelled: { Task.isCancelled })
+    }
+
+    /// Makes the target directory hold exactly `payload`, atomically, asking `isCancelled` while it waits for
+    /// another writer's lock.
+    ///
+    /// The same as ``write(_:)`` but for the cancellation check: use it when the write runs outside the task that
+    /// may be cancelled (for example on a Dispatch worker thread), with a closure that reads a flag the task's
+    /// cancellation handler sets. Cancellation is honoured only while the lock is busy (polled every 5 to 50 ms):
+    /// once the lock is held, the write runs to completion, so it never leaves a half-done projection behind.
+    ///
+    /// - Parameters:
+    ///   - payload: Relative paths and their files.
+    ///   - isCancelled: Called between attempts to take a busy lock; `true` stops the write with
+    ///     ``MountWriterError/Code/cancelled`` before anything is touched.
+    /// - Returns: What changed (see ``write(_:)``).
+    /// - Throws: ``MountWriterError``, as ``write(_:)``.
+    @discardableResult
+    public func write(
+        _ payload: [String: ProjectedFile],
+        isCancelled: () -> Bool
+    ) throws(MountWriterError) -> WriteResult {
         let validated = try PayloadValidator.validate(payload, policy: options.pathPolicy)
         let target = try DirectoryHandle.openTarget(targetDirectory)
         defer { target.release() }
-        try target.lock(exclusive: true)
+        try target.lock(exclusive: true, timeout: options.lockTimeout, isCancelled: isCancelled)
 
         let current = try CurrentData(in: target)
         defer { current.release() }
@@ -160,11 +186,30 @@ public struct AtomicDirectoryWriter: Sendable {
     /// - Parameter includingOwners: Whether to fill ``ProjectedFile/owner`` with each file's uid and gid
     ///   (default `false`, so the result compares equal to a payload written without owners).
     /// - Returns: The projected files by relative path.
-    /// - Throws: ``MountWriterError`` when the target is missing or a file cannot be read.
+    ///   Directories deeper than any payload may be (64 components) are skipped.
+    /// - Throws: ``MountWriterError`` when the target is missing or a file cannot be read;
+    ///   ``MountWriterError/Code/lockTimeout`` or ``MountWriterError/Code/cancelled`` (the current task was
+    ///   cancelled) while a writer holds the lock.
     public func readProjection(includingOwners: Bool = false) throws(MountWriterError) -> [String: ProjectedFile] {
+        try readProjection(includingOwners: includingOwners, isCancelled: { Task.isCancelled })
+    }
+
+    /// Reads the current projection, asking `isCancelled` while it waits for a writer's lock (see
+    /// ``write(_:isCancelled:)``).
+    ///
+    /// - Parameters:
+    ///   - includingOwners: Whether to fill ``ProjectedFile/owner``.
+    ///   - isCancelled: Called between attempts to take a busy lock; `true` stops with
+    ///     ``MountWriterError/Code/cancelled``.
+    /// - Returns: The projected files by relative path.
+    /// - Throws: ``MountWriterError``, as ``readProjection(includingOwners:)``.
+    public func readProjection(
+        includingOwners: Bool,
+        isCancelled: () -> Bool
+    ) throws(MountWriterError) -> [String: ProjectedFile] {
         let target = try DirectoryHandle.openTarget(targetDirectory)
         defer { target.release() }
-        try target.lock(exclusive: false)
+        try target.lock(exclusive: false, timeout: options.lockTimeout, isCancelled: isCancelled)
         let current = try CurrentData(in: target)
         defer { current.release() }
         guard case .directory(_, let handle) = current else { return [:] }
@@ -208,47 +253,45 @@ extension AtomicDirectoryWriter {
             }
         }
         guard let root else { preconditionFailure("unreachable: the loop only exits with a directory") }
-        var handles: [String: DirectoryHandle] = ["": root]
-        // Directories of the current data directory, opened one component at a time without following links.
-        var sources: [String: DirectoryHandle?] = [:]
+        // A few open directories of the new data directory, and of the current one for hard links: reached one
+        // component at a time without following links, so the write holds a bounded number of descriptors
+        // whatever the payload's shape. Sorted paths keep the directories of neighbouring files open.
+        var handles = DirectoryCache(root: root, ownsRoot: true, synchronizes: options.synchronizesToDisk)
+        var sources = reuse.map { DirectoryCache(root: $0.directory, ownsRoot: false, synchronizes: false) }
         defer {
-            for handle in handles.values { handle.release() }
-            for case let handle? in sources.values where handle.descriptor != reuse?.directory.descriptor {
-                handle.release()
-            }
+            handles.releaseAll()
+            sources?.releaseAll()
         }
-        func source(_ path: String) throws(MountWriterError) -> DirectoryHandle? {
-            if let known = sources[path] { return known }
-            let opened: DirectoryHandle?
-            if path.isEmpty {
-                opened = reuse?.directory
-            } else {
-                let (parent, leaf) = Self.split(path)
-                opened = try source(parent)?.openDirectory(leaf)
+        func directory(_ path: String) throws(MountWriterError) -> DirectoryHandle {
+            guard let handle = try handles.handle(for: path) else {
+                throw MountWriterError(
+                    code: .fileSystemFailure, path: root.display(path),
+                    message: "a directory just created vanished")
             }
-            sources[path] = opened
-            return opened
+            return handle
         }
         do throws(MountWriterError) {
-            for directory in payload.directories.sorted() {
-                let (parent, leaf) = Self.split(directory)
-                handles[directory] = try handles[parent]!.makeDirectory(leaf, mode: options.directoryMode)
-            }
-            for (path, file) in payload.files {
+            for path in payload.directories.sorted() {
                 let (parent, leaf) = Self.split(path)
-                if let reuse, reuse.paths.contains(path), let from = try source(parent),
-                    handles[parent]!.hardLink(leaf, from: from)
+                let created = try directory(parent).makeDirectory(leaf, mode: options.directoryMode)
+                try handles.insert(created, for: path)
+            }
+            for path in payload.files.keys.sorted() {
+                let file = payload.files[path]!
+                let (parent, leaf) = Self.split(path)
+                if let reuse, reuse.paths.contains(path), let from = try sources?.handle(for: parent),
+                    try directory(parent).hardLink(leaf, from: from)
                 {
                     continue
                 }
-                try handles[parent]!.createFile(
+                try directory(parent).createFile(
                     leaf, contents: file.contents, mode: file.mode, owner: file.owner,
                     synchronize: options.synchronizesToDisk)
             }
-            if options.synchronizesToDisk {
-                for handle in handles.values { try handle.synchronize() }
-            }
+            try handles.synchronizeAndRelease()
         } catch {
+            handles.releaseAll()
+            sources?.releaseAll()
             try? target.removeTree(name)
             throw error
         }
