@@ -24,13 +24,15 @@ import Darwin
 ///
 /// ## Algorithm of ``write(_:)``
 ///
-/// 1. Validate every path (the Kubernetes rules, cleanliness, duplicates, file-versus-directory conflicts) and
-///    mode. Any problem rejects the whole write before anything is touched.
-/// 2. Open the target directory and take an exclusive `flock` on it.
+/// 1. Validate every path (the Kubernetes rules, at most 64 components, cleanliness, duplicates,
+///    file-versus-directory conflicts) and mode. Any problem rejects the whole write before anything is touched.
+/// 2. Open the target directory and take an exclusive `flock` on it, waiting at most ``Options/lockTimeout`` and
+///    only as long as the caller is not cancelled (see "Concurrency").
 /// 3. Read `..data`. A link to a bare data-directory name (`..YYYY_MM_DD_HH_MM_SS.<suffix>`) is the current
 ///    data; anything else (an absolute or multi-component target such as `/etc`, a dangling link, a real
 ///    directory) is *not* followed: it is treated as "no current data" and replaced by step 6.
-/// 4. Remove leftovers of interrupted writes (`..data_tmp`, orphaned data directories, `..link_tmp.*`), then
+/// 4. Remove leftovers of interrupted writes (`..data_tmp`, orphaned data directories, `..link_tmp.*`,
+///    `..removing.*`), then
 ///    compare the current data with the payload (type, size, mode and requested owner first, bytes only when
 ///    they match).
 /// 5. If nothing differs: re-create or fix the user-visible links and return (no new directory, no swap).
@@ -59,6 +61,9 @@ import Darwin
 ///   in the target directory or inside a data directory is never followed for writing, reading or deleting.
 ///   The target path itself is resolved normally (it is trusted input from the caller).
 /// - **Exact modes.** Files and directories get exactly the requested bits whatever the process umask.
+/// - **Bounded descriptors.** A write holds a bounded number of file descriptors whatever the payload's shape
+///   (see "Descriptors"), so a large or deep payload cannot fail for lack of descriptors after all the work of
+///   fetching it, and neither can the removal of an old data directory or of a leftover of any depth.
 /// - **Errors after the swap.** If fixing links or deleting the previous data directory fails, the new data is
 ///   already live and the error is thrown; writing the same payload again completes the work.
 ///
@@ -68,11 +73,39 @@ import Darwin
 /// from dirtying inodes), so its cost grows with the total size. A changed write creates a complete new data
 /// directory, hard-linking unchanged files, and deletes the old one.
 ///
+/// ## Descriptors
+///
+/// Besides the target and the current data directory, a write keeps at most 16 directories of the new data
+/// directory open, and 16 of the current one (to hard-link unchanged files), least recently used first out;
+/// files are written in sorted order, so a directory is rarely reopened. An evicted directory is `fsync`ed
+/// first when ``Options/synchronizesToDisk`` is set, and reopened later one component at a time from its nearest
+/// open ancestor with `O_NOFOLLOW`, like every other open. The walks that compare or read back a data directory
+/// hold one descriptor per level and never go below 64 levels (no payload path may have more than 64
+/// components: ``MountWriterError/Code/pathTooDeep``); what lies deeper cannot be the writer's, so it makes the
+/// comparison differ and is skipped by ``readProjection(includingOwners:)``. A removal holds at most 17 levels
+/// open: a directory deeper than that is renamed up into the target as `..removing.<random>` and removed from
+/// there, so trees of any depth are removed, and an interrupted removal is a leftover the next write cleans up.
+/// In all, one write holds at most about 70 descriptors at a time (and one read-back about 66).
+///
 /// ## Concurrency
 ///
 /// ``write(_:)`` and ``readProjection(includingOwners:)`` are synchronous and **block the calling thread** while
 /// they wait for the lock and do file I/O; from Swift concurrency, call them from a context that may block
 /// (for example a dedicated thread or a task that is allowed to wait on I/O).
+///
+/// The wait for the lock is bounded and cancellable. The writer first tries `flock` with `LOCK_NB`; when the lock is
+/// busy, a helper thread waits for it in a blocking `flock` on a second descriptor of the target (so the lock is
+/// handed over as soon as the holder lets go, and a writer in a tight loop cannot starve the others), while the
+/// calling thread checks every 5 ms, doubling up to 20 ms, whether to give up. It gives up with
+/// ``MountWriterError/Code/lockTimeout`` (naming the target and saying another process holds the lock) once
+/// ``Options/lockTimeout`` has passed (120 seconds by default), and with ``MountWriterError/Code/cancelled`` when the
+/// calling task is cancelled (`Task.isCancelled`, checked between attempts, so a cancelled caller returns within
+/// about 20 ms). An abandoned helper thread releases the lock the moment it gets it; a process keeps at most 8 of
+/// them (each with one descriptor) and polls with `LOCK_NB` beyond that. Code that runs the write on a thread outside
+/// the task, such as a Dispatch queue, passes its own check to ``write(_:isCancelled:)``. Both errors come before
+/// anything is touched; once the lock is held, a write is never abandoned half way. A caller in Swift concurrency
+/// typically maps ``MountWriterError/Code/cancelled`` to `CancellationError` and reports
+/// ``MountWriterError/Code/lockTimeout`` as a busy target that a later attempt may write.
 ///
 /// The lock is a `flock` on a descriptor of the target directory, opened anew by each call. Linux `flock`
 /// locks belong to the open file description, so two writers on the same directory conflict whether they are
@@ -124,7 +157,7 @@ public struct AtomicDirectoryWriter: Sendable {
     ///
     /// The same as ``write(_:)`` but for the cancellation check: use it when the write runs outside the task that
     /// may be cancelled (for example on a Dispatch worker thread), with a closure that reads a flag the task's
-    /// cancellation handler sets. Cancellation is honoured only while the lock is busy (polled every 5 to 50 ms):
+    /// cancellation handler sets. Cancellation is honoured only while the lock is busy (checked every 5 to 20 ms):
     /// once the lock is held, the write runs to completion, so it never leaves a half-done projection behind.
     ///
     /// - Parameters:
@@ -141,7 +174,8 @@ public struct AtomicDirectoryWriter: Sendable {
         let validated = try PayloadValidator.validate(payload, policy: options.pathPolicy)
         let target = try DirectoryHandle.openTarget(targetDirectory)
         defer { target.release() }
-        try target.lock(exclusive: true, timeout: options.lockTimeout, isCancelled: isCancelled)
+        let lock = try target.lock(exclusive: true, timeout: options.lockTimeout, isCancelled: isCancelled)
+        defer { lock.release() }
 
         let current = try CurrentData(in: target)
         defer { current.release() }
@@ -209,7 +243,8 @@ public struct AtomicDirectoryWriter: Sendable {
     ) throws(MountWriterError) -> [String: ProjectedFile] {
         let target = try DirectoryHandle.openTarget(targetDirectory)
         defer { target.release() }
-        try target.lock(exclusive: false, timeout: options.lockTimeout, isCancelled: isCancelled)
+        let lock = try target.lock(exclusive: false, timeout: options.lockTimeout, isCancelled: isCancelled)
+        defer { lock.release() }
         let current = try CurrentData(in: target)
         defer { current.release() }
         guard case .directory(_, let handle) = current else { return [:] }
