@@ -31,6 +31,15 @@ extension AtomicDirectoryWriter {
         /// anyway).
         public var reusesUnchangedFiles: Bool
 
+        /// How long ``AtomicDirectoryWriter/write(_:)`` and ``AtomicDirectoryWriter/readProjection(includingOwners:)``
+        /// wait for the `flock` on the target directory while another writer holds it (default 120 seconds;
+        /// `nil` waits without a deadline, though still cancellably). When it runs out, the call throws
+        /// ``MountWriterError/Code/lockTimeout`` naming the target and touches nothing. Writers of this library
+        /// hold the lock only for the length of one write, so the timeout matters only when a write is very slow
+        /// or another process keeps the lock (any process that can open the target can `flock` it).
+        /// A caller with an overall deadline sets it to the time left.
+        public var lockTimeout: Duration?
+
         /// Creates options.
         ///
         /// - Parameters:
@@ -38,16 +47,20 @@ extension AtomicDirectoryWriter {
         ///   - synchronizesToDisk: Whether to `fsync` files and directories.
         ///   - directoryMode: The mode of every directory the writer creates; it is masked to `0o7777`.
         ///   - reusesUnchangedFiles: Whether unchanged files are hard-linked into a new data directory.
+        ///   - lockTimeout: How long to wait for another writer's lock (`nil`: no deadline). A negative value
+        ///     counts as zero (one attempt).
         public init(
             pathPolicy: PathPolicy = .requireClean,
             synchronizesToDisk: Bool = false,
             directoryMode: UInt32 = 0o755,
-            reusesUnchangedFiles: Bool = true
+            reusesUnchangedFiles: Bool = true,
+            lockTimeout: Duration? = .seconds(120)
         ) {
             self.pathPolicy = pathPolicy
             self.synchronizesToDisk = synchronizesToDisk
             self.directoryMode = directoryMode & 0o7777
             self.reusesUnchangedFiles = reusesUnchangedFiles
+        self.lockTimeout = lockTimeout.map { max($0, .zero) }
         }
     }
 }

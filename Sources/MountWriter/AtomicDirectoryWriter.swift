@@ -24,13 +24,15 @@ import Darwin
 ///
 /// ## Algorithm of ``write(_:)``
 ///
-/// 1. Validate every path (the Kubernetes rules, cleanliness, duplicates, file-versus-directory conflicts) and
-///    mode. Any problem rejects the whole write before anything is touched.
-/// 2. Open the target directory and take an exclusive `flock` on it.
+/// 1. Validate every path (the Kubernetes rules, at most 64 components, cleanliness, duplicates,
+///    file-versus-directory conflicts) and mode. Any problem rejects the whole write before anything is touched.
+/// 2. Open the target directory and take an exclusive `flock` on it, waiting at most ``Options/lockTimeout`` and
+///    only as long as the caller is not cancelled (see "Concurrency").
 /// 3. Read `..data`. A link to a bare data-directory name (`..YYYY_MM_DD_HH_MM_SS.<suffix>`) is the current
 ///    data; anything else (an absolute or multi-component target such as `/etc`, a dangling link, a real
 ///    directory) is *not* followed: it is treated as "no current data" and replaced by step 6.
-/// 4. Remove leftovers of interrupted writes (`..data_tmp`, orphaned data directories, `..link_tmp.*`), then
+/// 4. Remove leftovers of interrupted writes (`..data_tmp`, orphaned data directories, `..link_tmp.*`,
+///    `..removing.*`), then
 ///    compare the current data with the payload (type, size, mode and requested owner first, bytes only when
 ///    they match).
 /// 5. If nothing differs: re-create or fix the user-visible links and return (no new directory, no swap).
@@ -59,6 +61,9 @@ import Darwin
 ///   in the target directory or inside a data directory is never followed for writing, reading or deleting.
 ///   The target path itself is resolved normally (it is trusted input from the caller).
 /// - **Exact modes.** Files and directories get exactly the requested bits whatever the process umask.
+/// - **Bounded descriptors.** A write holds a bounded number of file descriptors whatever the payload's shape
+///   (see "Descriptors"), so a large or deep payload cannot fail for lack of descriptors after all the work of
+///   fetching it, and neither can the removal of an old data directory or of a leftover of any depth.
 /// - **Errors after the swap.** If fixing links or deleting the previous data directory fails, the new data is
 ///   already live and the error is thrown; writing the same payload again completes the work.
 ///
@@ -68,11 +73,39 @@ import Darwin
 /// from dirtying inodes), so its cost grows with the total size. A changed write creates a complete new data
 /// directory, hard-linking unchanged files, and deletes the old one.
 ///
+/// ## Descriptors
+///
+/// Besides the target and the current data directory, a write keeps at most 16 directories of the new data
+/// directory open, and 16 of the current one (to hard-link unchanged files), least recently used first out;
+/// files are written in sorted order, so a directory is rarely reopened. An evicted directory is `fsync`ed
+/// first when ``Options/synchronizesToDisk`` is set, and reopened later one component at a time from its nearest
+/// open ancestor with `O_NOFOLLOW`, like every other open. The walks that compare or read back a data directory
+/// hold one descriptor per level and never go below 64 levels (no payload path may have more than 64
+/// components: ``MountWriterError/Code/pathTooDeep``); what lies deeper cannot be the writer's, so it makes the
+/// comparison differ and is skipped by ``readProjection(includingOwners:)``. A removal holds at most 17 levels
+/// open: a directory deeper than that is renamed up into the target as `..removing.<random>` and removed from
+/// there, so trees of any depth are removed, and an interrupted removal is a leftover the next write cleans up.
+/// In all, one write holds at most about 70 descriptors at a time (and one read-back about 66).
+///
 /// ## Concurrency
 ///
 /// ``write(_:)`` and ``readProjection(includingOwners:)`` are synchronous and **block the calling thread** while
 /// they wait for the lock and do file I/O; from Swift concurrency, call them from a context that may block
 /// (for example a dedicated thread or a task that is allowed to wait on I/O).
+///
+/// The wait for the lock is bounded and cancellable. The writer first tries `flock` with `LOCK_NB`; when the lock is
+/// busy, a helper thread waits for it in a blocking `flock` on a second descriptor of the target (so the lock is
+/// handed over as soon as the holder lets go, and a writer in a tight loop cannot starve the others), while the
+/// calling thread checks every 5 ms, doubling up to 20 ms, whether to give up. It gives up with
+/// ``MountWriterError/Code/lockTimeout`` (naming the target and saying another process holds the lock) once
+/// ``Options/lockTimeout`` has passed (120 seconds by default), and with ``MountWriterError/Code/cancelled`` when the
+/// calling task is cancelled (`Task.isCancelled`, checked between attempts, so a cancelled caller returns within
+/// about 20 ms). An abandoned helper thread releases the lock the moment it gets it; a process keeps at most 8 of
+/// them (each with one descriptor) and polls with `LOCK_NB` beyond that. Code that runs the write on a thread outside
+/// the task, such as a Dispatch queue, passes its own check to ``write(_:isCancelled:)``. Both errors come before
+/// anything is touched; once the lock is held, a write is never abandoned half way. A caller in Swift concurrency
+/// typically maps ``MountWriterError/Code/cancelled`` to `CancellationError` and reports
+/// ``MountWriterError/Code/lockTimeout`` as a busy target that a later attempt may write.
 ///
 /// The lock is a `flock` on a descriptor of the target directory, opened anew by each call. Linux `flock`
 /// locks belong to the open file description, so two writers on the same directory conflict whether they are
@@ -102,20 +135,47 @@ public struct AtomicDirectoryWriter: Sendable {
     /// Makes the target directory hold exactly `payload`, atomically; a no-op when it already does.
     ///
     /// Blocks the calling thread (lock and file I/O). See the type's documentation for the algorithm and
-    /// guarantees. An empty payload is valid and removes every projected file.
+    /// guarantees. An empty payload is valid and removes every projected file. While another writer holds the
+    /// lock, the wait stops when the current task is cancelled (`Task.isCancelled`, which is `false` outside a
+    /// task, for example on a Dispatch queue: use ``write(_:isCancelled:)`` there) or when
+    /// ``Options/lockTimeout`` runs out.
     ///
     /// - Parameter payload: Relative paths (for example `tls.crt` or `config/app/settings.json`) and their files.
     /// - Returns: Whether the projection changed, which paths were added, updated or removed, and the current
     ///   data directory.
     /// - Throws: ``MountWriterError``: an input error (nothing touched), ``MountWriterError/Code/targetNotFound``
-    ///   or ``MountWriterError/Code/targetNotDirectory``, or ``MountWriterError/Code/fileSystemFailure`` (the
-    ///   previous projection stays readable unless the failure came after the swap).
+    ///   or ``MountWriterError/Code/targetNotDirectory``, ``MountWriterError/Code/lockTimeout`` or
+    ///   ``MountWriterError/Code/cancelled`` (nothing touched), or ``MountWriterError/Code/fileSystemFailure``
+    ///   (the previous projection stays readable unless the failure came after the swap).
     @discardableResult
     public func write(_ payload: [String: ProjectedFile]) throws(MountWriterError) -> WriteResult {
+        try write(payload, isCancelled: { Task.isCancelled })
+    }
+
+    /// Makes the target directory hold exactly `payload`, atomically, asking `isCancelled` while it waits for
+    /// another writer's lock.
+    ///
+    /// The same as ``write(_:)`` but for the cancellation check: use it when the write runs outside the task that
+    /// may be cancelled (for example on a Dispatch worker thread), with a closure that reads a flag the task's
+    /// cancellation handler sets. Cancellation is honoured only while the lock is busy (checked every 5 to 20 ms):
+    /// once the lock is held, the write runs to completion, so it never leaves a half-done projection behind.
+    ///
+    /// - Parameters:
+    ///   - payload: Relative paths and their files.
+    ///   - isCancelled: Called between attempts to take a busy lock; `true` stops the write with
+    ///     ``MountWriterError/Code/cancelled`` before anything is touched.
+    /// - Returns: What changed (see ``write(_:)``).
+    /// - Throws: ``MountWriterError``, as ``write(_:)``.
+    @discardableResult
+    public func write(
+        _ payload: [String: ProjectedFile],
+        isCancelled: () -> Bool
+    ) throws(MountWriterError) -> WriteResult {
         let validated = try PayloadValidator.validate(payload, policy: options.pathPolicy)
         let target = try DirectoryHandle.openTarget(targetDirectory)
         defer { target.release() }
-        try target.lock(exclusive: true)
+        let lock = try target.lock(exclusive: true, timeout: options.lockTimeout, isCancelled: isCancelled)
+        defer { lock.release() }
 
         let current = try CurrentData(in: target)
         defer { current.release() }
@@ -160,11 +220,31 @@ public struct AtomicDirectoryWriter: Sendable {
     /// - Parameter includingOwners: Whether to fill ``ProjectedFile/owner`` with each file's uid and gid
     ///   (default `false`, so the result compares equal to a payload written without owners).
     /// - Returns: The projected files by relative path.
-    /// - Throws: ``MountWriterError`` when the target is missing or a file cannot be read.
+    ///   Directories deeper than any payload may be (64 components) are skipped.
+    /// - Throws: ``MountWriterError`` when the target is missing or a file cannot be read;
+    ///   ``MountWriterError/Code/lockTimeout`` or ``MountWriterError/Code/cancelled`` (the current task was
+    ///   cancelled) while a writer holds the lock.
     public func readProjection(includingOwners: Bool = false) throws(MountWriterError) -> [String: ProjectedFile] {
+        try readProjection(includingOwners: includingOwners, isCancelled: { Task.isCancelled })
+    }
+
+    /// Reads the current projection, asking `isCancelled` while it waits for a writer's lock (see
+    /// ``write(_:isCancelled:)``).
+    ///
+    /// - Parameters:
+    ///   - includingOwners: Whether to fill ``ProjectedFile/owner``.
+    ///   - isCancelled: Called between attempts to take a busy lock; `true` stops with
+    ///     ``MountWriterError/Code/cancelled``.
+    /// - Returns: The projected files by relative path.
+    /// - Throws: ``MountWriterError``, as ``readProjection(includingOwners:)``.
+    public func readProjection(
+        includingOwners: Bool,
+        isCancelled: () -> Bool
+    ) throws(MountWriterError) -> [String: ProjectedFile] {
         let target = try DirectoryHandle.openTarget(targetDirectory)
         defer { target.release() }
-        try target.lock(exclusive: false)
+        let lock = try target.lock(exclusive: false, timeout: options.lockTimeout, isCancelled: isCancelled)
+        defer { lock.release() }
         let current = try CurrentData(in: target)
         defer { current.release() }
         guard case .directory(_, let handle) = current else { return [:] }
@@ -208,47 +288,45 @@ extension AtomicDirectoryWriter {
             }
         }
         guard let root else { preconditionFailure("unreachable: the loop only exits with a directory") }
-        var handles: [String: DirectoryHandle] = ["": root]
-        // Directories of the current data directory, opened one component at a time without following links.
-        var sources: [String: DirectoryHandle?] = [:]
+        // A few open directories of the new data directory, and of the current one for hard links: reached one
+        // component at a time without following links, so the write holds a bounded number of descriptors
+        // whatever the payload's shape. Sorted paths keep the directories of neighbouring files open.
+        var handles = DirectoryCache(root: root, ownsRoot: true, synchronizes: options.synchronizesToDisk)
+        var sources = reuse.map { DirectoryCache(root: $0.directory, ownsRoot: false, synchronizes: false) }
         defer {
-            for handle in handles.values { handle.release() }
-            for case let handle? in sources.values where handle.descriptor != reuse?.directory.descriptor {
-                handle.release()
-            }
+            handles.releaseAll()
+            sources?.releaseAll()
         }
-        func source(_ path: String) throws(MountWriterError) -> DirectoryHandle? {
-            if let known = sources[path] { return known }
-            let opened: DirectoryHandle?
-            if path.isEmpty {
-                opened = reuse?.directory
-            } else {
-                let (parent, leaf) = Self.split(path)
-                opened = try source(parent)?.openDirectory(leaf)
+        func directory(_ path: String) throws(MountWriterError) -> DirectoryHandle {
+            guard let handle = try handles.handle(for: path) else {
+                throw MountWriterError(
+                    code: .fileSystemFailure, path: root.display(path),
+                    message: "a directory just created vanished")
             }
-            sources[path] = opened
-            return opened
+            return handle
         }
         do throws(MountWriterError) {
-            for directory in payload.directories.sorted() {
-                let (parent, leaf) = Self.split(directory)
-                handles[directory] = try handles[parent]!.makeDirectory(leaf, mode: options.directoryMode)
-            }
-            for (path, file) in payload.files {
+            for path in payload.directories.sorted() {
                 let (parent, leaf) = Self.split(path)
-                if let reuse, reuse.paths.contains(path), let from = try source(parent),
-                    handles[parent]!.hardLink(leaf, from: from)
+                let created = try directory(parent).makeDirectory(leaf, mode: options.directoryMode)
+                try handles.insert(created, for: path)
+            }
+            for path in payload.files.keys.sorted() {
+                let file = payload.files[path]!
+                let (parent, leaf) = Self.split(path)
+                if let reuse, reuse.paths.contains(path), let from = try sources?.handle(for: parent),
+                    try directory(parent).hardLink(leaf, from: from)
                 {
                     continue
                 }
-                try handles[parent]!.createFile(
+                try directory(parent).createFile(
                     leaf, contents: file.contents, mode: file.mode, owner: file.owner,
                     synchronize: options.synchronizesToDisk)
             }
-            if options.synchronizesToDisk {
-                for handle in handles.values { try handle.synchronize() }
-            }
+            try handles.synchronizeAndRelease()
         } catch {
+            handles.releaseAll()
+            sources?.releaseAll()
             try? target.removeTree(name)
             throw error
         }

@@ -13,6 +13,7 @@ public struct MountWriterError: Error, Hashable, Sendable {
             case emptyPath
             case absolutePath
             case pathTooLong
+            case pathTooDeep
             case componentTooLong
             case parentDirectoryReference
             case reservedName
@@ -24,6 +25,8 @@ public struct MountWriterError: Error, Hashable, Sendable {
             case targetNotFound
             case targetNotDirectory
             case fileSystemFailure
+            case lockTimeout
+            case cancelled
         }
 
         let backing: Backing
@@ -34,6 +37,9 @@ public struct MountWriterError: Error, Hashable, Sendable {
         public static let absolutePath = Code(backing: .absolutePath)
         /// The path is longer than 4096 bytes.
         public static let pathTooLong = Code(backing: .pathTooLong)
+        /// The path has more components than the writer accepts (64, see ``AtomicDirectoryWriter``'s
+        /// "Descriptors" section); the bound keeps the number of open file descriptors per write small.
+        public static let pathTooDeep = Code(backing: .pathTooDeep)
         /// One component of the path is longer than 255 bytes.
         public static let componentTooLong = Code(backing: .componentTooLong)
         /// One component of the path is `..`.
@@ -57,6 +63,13 @@ public struct MountWriterError: Error, Hashable, Sendable {
         public static let targetNotDirectory = Code(backing: .targetNotDirectory)
         /// A system call failed; see ``MountWriterError/operation`` and ``MountWriterError/errno``.
         public static let fileSystemFailure = Code(backing: .fileSystemFailure)
+        /// Another writer (usually another process) held the `flock` on the target directory for longer than
+        /// ``AtomicDirectoryWriter/Options/lockTimeout``. Nothing was touched; retrying later may succeed.
+        public static let lockTimeout = Code(backing: .lockTimeout)
+        /// The caller was cancelled (a cancelled `Task`, or the `isCancelled` closure returned `true`) while the
+        /// writer waited for the lock on the target directory. Nothing was touched. Callers in Swift concurrency
+        /// usually map it to `CancellationError`.
+        public static let cancelled = Code(backing: .cancelled)
 
         /// The code's name, for example `reservedName`.
         public var description: String { backing.rawValue }
@@ -68,7 +81,7 @@ public struct MountWriterError: Error, Hashable, Sendable {
     public var path: String
     /// A sentence explaining the problem (never contains file contents).
     public var message: String
-    /// For ``Code/fileSystemFailure`` and target errors: the system call that failed, such as `renameat`.
+    /// For ``Code/fileSystemFailure``, target and lock errors: the system call that failed, such as `renameat`.
     public var operation: String?
     /// For ``Code/fileSystemFailure`` and target errors: the `errno` value the call set.
     public var errno: Int32?
@@ -94,7 +107,7 @@ extension MountWriterError: CustomStringConvertible {
     /// A one-line description, for example `invalid path "..sneaky.txt": must not start with '..' (reservedName)`.
     public var description: String {
         switch code.backing {
-        case .fileSystemFailure, .targetNotFound, .targetNotDirectory:
+        case .fileSystemFailure, .targetNotFound, .targetNotDirectory, .lockTimeout, .cancelled:
             var text = "\(message): \"\(path)\""
             if let operation {
                 text += " (\(operation)"

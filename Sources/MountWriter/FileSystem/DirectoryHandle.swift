@@ -69,14 +69,6 @@ struct DirectoryHandle {
         displayPath.hasSuffix("/") ? displayPath + name : displayPath + "/" + name
     }
 
-    /// Takes a `flock` on the directory, waiting for other holders.
-    func lock(exclusive: Bool) throws(MountWriterError) {
-        let operation = exclusive ? LOCK_EX : LOCK_SH
-        guard SystemError.retrying({ flock(descriptor, operation) }) == 0 else {
-            throw SystemError.failure("flock", path: displayPath, message: "cannot lock the target directory")
-        }
-    }
-
     /// `fsync` of the directory itself.
     func synchronize() throws(MountWriterError) {
         guard SystemError.retrying({ fsync(descriptor) }) == 0 else {
@@ -215,37 +207,6 @@ struct DirectoryHandle {
     func removeFileEntry(_ name: String) throws(MountWriterError) {
         guard unlinkat(descriptor, name, 0) == 0 || errno == ENOENT else {
             throw SystemError.failure("unlinkat", path: display(name))
-        }
-    }
-
-    /// Removes an entry and, if it is a real directory, everything below it, never following a symbolic link.
-    /// A missing entry is not an error.
-    func removeTree(_ name: String) throws(MountWriterError) {
-        try removeTree(raw: Array(name.utf8CString), displayName: name, kind: nil)
-    }
-
-    private func removeTree(raw: [CChar], displayName: String, kind: FileKind?) throws(MountWriterError) {
-        if kind != .directory {
-            if unlinkat(descriptor, raw, 0) == 0 { return }
-            let code = errno
-            if code == ENOENT { return }
-            guard code == EISDIR || code == EPERM else {
-                throw SystemError.failure("unlinkat", path: display(displayName))
-            }
-        }
-        let fd = SystemError.retrying { openat(descriptor, raw, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-        guard fd >= 0 else {
-            if errno == ENOENT { return }
-            throw SystemError.failure("openat", path: display(displayName))
-        }
-        let child = DirectoryHandle(descriptor: fd, displayPath: display(displayName))
-        defer { child.release() }
-        for entry in try child.entries() {
-            try child.removeTree(
-                raw: entry.rawName ?? Array(entry.name.utf8CString), displayName: entry.name, kind: entry.kind)
-        }
-        guard unlinkat(descriptor, raw, AT_REMOVEDIR) == 0 || errno == ENOENT else {
-            throw SystemError.failure("unlinkat", path: display(displayName))
         }
     }
 

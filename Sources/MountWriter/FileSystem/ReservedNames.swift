@@ -16,6 +16,9 @@ enum ReservedNames {
     static let dataLinkStaging = "..data_tmp"
     /// Prefix of a temporary link renamed over a wrong user-visible entry.
     static let userLinkStagingPrefix = "..link_tmp."
+    /// Prefix of a deep subdirectory that ``DirectoryHandle/removeTree(_:)`` moved up into the target to remove
+    /// it from there (so that no removal holds more than a few descriptors).
+    static let removalPrefix = "..removing."
 
     /// The target of the user-visible link for a top-level `name`.
     static func userLinkTarget(_ name: String) -> String {
@@ -60,7 +63,9 @@ enum ReservedNames {
 
     /// Whether `name` is a leftover of an interrupted write that the next write removes.
     static func isLeftover(_ name: String, currentDataDirectory: String?) -> Bool {
-        if name == dataLinkStaging || name.hasPrefix(userLinkStagingPrefix) { return true }
+        if name == dataLinkStaging || name.hasPrefix(userLinkStagingPrefix) || name.hasPrefix(removalPrefix) {
+            return true
+        }
         return isDataDirectoryName(name) && name != currentDataDirectory
     }
 }

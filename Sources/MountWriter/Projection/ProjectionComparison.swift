@@ -12,7 +12,9 @@ import Darwin
 ///
 /// The comparison walks the data directory one entry at a time through directory descriptors (never following
 /// a symbolic link). A file is compared by type, size, mode and requested owner first (one `fstat`), and only
-/// when those match are its bytes read (one `read` into a reused buffer) and compared.
+/// when those match are its bytes read (one `read` into a reused buffer) and compared. The walk does not go below
+/// ``PayloadValidator/maximumDepth`` levels: a directory at that depth cannot be the writer's, so it counts as a
+/// foreign entry and the data directory differs.
 struct ProjectionComparison {
     /// Payload paths missing from the data directory.
     var added: [String] = []

@@ -9,8 +9,16 @@ import Darwin
 #endif
 
 /// Reads every regular file below a data directory, through directory descriptors (no symbolic link is
-/// followed; symbolic links and special files are skipped).
+/// followed; symbolic links and special files are skipped, and so is anything below
+/// ``PayloadValidator/maximumDepth`` levels, which no payload can have written).
 enum ProjectionReader {
+    /// The regular files below `directory`, by relative path.
+    ///
+    /// - Parameters:
+    ///   - directory: An open data directory.
+    ///   - includeOwners: Whether to record each file's uid and gid.
+    /// - Returns: The files with their bytes and permission bits.
+    /// - Throws: ``MountWriterError`` when a directory cannot be listed or a file cannot be read.
     static func read(
         _ directory: DirectoryHandle,
         includeOwners: Bool

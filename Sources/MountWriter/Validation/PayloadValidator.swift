@@ -17,6 +17,10 @@ enum PayloadValidator {
     static let maximumPathLength = 4096
     /// The longest path component accepted, in bytes (Kubernetes `maxFileNameLength`).
     static let maximumComponentLength = 255
+    /// The most components a path may have (`a/b/c` has 3). Not a Kubernetes rule: it bounds the descriptors a
+    /// write holds (walks hold one per level and never go deeper, see ``DirectoryHandle/walk(prefix:depth:_:)``),
+    /// and no real projection comes near it.
+    static let maximumDepth = 64
 
     /// Validates a whole payload; the first problem (in sorted key order) is thrown.
     static func validate(
@@ -96,6 +100,7 @@ enum PayloadValidator {
         var onlyDots = true  // the current component so far holds only dots
         var isFirst = true
         var firstStartsWithTwoDots = false
+        var components = 1
         func componentIsFine() -> Bool {
             length > 0 && length <= maximumComponentLength && !(onlyDots && length <= 2)
         }
@@ -103,6 +108,8 @@ enum PayloadValidator {
             if byte == 0 { return false }
             if byte == UInt8(ascii: "/") {
                 if !componentIsFine() { return false }
+                components += 1
+                if components > maximumDepth { return false }
                 isFirst = false
                 length = 0
                 onlyDots = true
@@ -115,8 +122,8 @@ enum PayloadValidator {
         return componentIsFine() && !firstStartsWithTwoDots
     }
 
-    /// Applies the Kubernetes `validatePath` rules to one path (in the same order) and returns its clean
-    /// components.
+    /// Applies the Kubernetes `validatePath` rules to one path (in the same order), then the depth limit
+    /// (``maximumDepth``, on the clean form), and returns its clean components.
     static func cleanComponents(
         of path: String,
         policy: AtomicDirectoryWriter.PathPolicy
@@ -153,6 +160,10 @@ enum PayloadValidator {
                 break
             }
             if clean[0].starts(with: "..".utf8) { throw invalid(.reservedName, "must not start with '..' once cleaned") }
+        }
+        if clean.count > maximumDepth {
+            throw invalid(
+                .pathTooDeep, "has \(clean.count) components; at most \(maximumDepth) are accepted")
         }
         return clean.map { String(decoding: $0, as: UTF8.self) }
     }

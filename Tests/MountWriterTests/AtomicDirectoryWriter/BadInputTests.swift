@@ -24,6 +24,8 @@ struct BadInputTests {
         Case(name: "empty", extra: ["": ProjectedFile(utf8: "x")], policy: .requireClean, expected: .emptyPath),
         Case(name: "absolute", extra: ["/etc/passwd": ProjectedFile(utf8: "x")], policy: .requireClean, expected: .absolutePath),
         Case(name: "too long", extra: [String(repeating: "a/", count: 2048) + "a": ProjectedFile(utf8: "x")], policy: .requireClean, expected: .pathTooLong),
+        Case(name: "too deep", extra: [String(repeating: "a/", count: 64) + "f": ProjectedFile(utf8: "x")], policy: .requireClean, expected: .pathTooDeep),
+        Case(name: "too deep once cleaned", extra: [String(repeating: "a//", count: 64) + "f": ProjectedFile(utf8: "x")], policy: .clean, expected: .pathTooDeep),
         Case(name: "component too long", extra: ["d/" + String(repeating: "c", count: 256): ProjectedFile(utf8: "x")], policy: .requireClean, expected: .componentTooLong),
         Case(name: "doubledot", extra: ["a/../../escape": ProjectedFile(utf8: "x")], policy: .requireClean, expected: .parentDirectoryReference),
         Case(name: "reserved ..data", extra: ["..data": ProjectedFile(utf8: "x")], policy: .requireClean, expected: .reservedName),

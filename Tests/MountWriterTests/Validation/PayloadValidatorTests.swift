@@ -28,7 +28,15 @@ struct PathValidationTests {
     ]
 
     static let additionalCases: [Case] = [
-        Case(name: "path of exactly 4096 bytes", path: String(repeating: "a/", count: 2047) + "aa", expected: nil),
+        Case(
+            name: "path of exactly 4096 bytes",
+            path: Array(repeating: String(repeating: "b", count: 200), count: 20).joined(separator: "/") + "/"
+                + String(repeating: "c", count: 76),
+            expected: nil),
+        Case(name: "64 components", path: String(repeating: "a/", count: 63) + "f", expected: nil),
+        Case(name: "65 components", path: String(repeating: "a/", count: 64) + "f", expected: .pathTooDeep),
+        Case(name: "1,100 components", path: String(repeating: "a/", count: 1099) + "f", expected: .pathTooDeep),
+        Case(name: "4096 bytes in 2048 components", path: String(repeating: "a/", count: 2047) + "aa", expected: .pathTooDeep),
         Case(name: "component of exactly 255 bytes", path: "d/" + String(repeating: "b", count: 255), expected: nil),
         Case(name: "long nested component", path: "d/" + String(repeating: "b", count: 256), expected: .componentTooLong),
         Case(name: "dotfile", path: ".dotfile", expected: nil),
