@@ -4,6 +4,7 @@ import Foundation
 import IdentityProviders
 import Logging
 import MountWriter
+import Synchronization
 
 /// The Azure Key Vault provider: a `SecretProviderClass` (and the driver's attributes and secrets) in, the right
 /// files out.
@@ -170,31 +171,47 @@ public actor KeyVaultProvider {
         guard let timeout else { return try await operation() }
         let deadline = OperationDeadline.current.map { min($0, .now + timeout) } ?? .now + timeout
         let seconds = Int((Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18).rounded())
-        return try await OperationDeadline.withDeadline(
-            deadline,
-            timeoutError: {
-                SecretsStoreProviderError(
-                    .timedOut,
-                    "the mount of vault \(vault) did not finish within its deadline of \(seconds)s (--timeout, or ProviderConfiguration.mountTimeout); the files on disk are unchanged"
-                )
-            },
-            operation: operation
-        )
+        let text = "the mount of vault \(vault) did not finish within its deadline of \(seconds)s (--timeout, or ProviderConfiguration.mountTimeout); the files on disk are unchanged"
+        do {
+            return try await OperationDeadline.withDeadline(
+                deadline, timeoutError: { SecretsStoreProviderError(.timedOut, text) }, operation: operation
+            )
+        } catch let error as SecretsStoreProviderError where error.code == .timedOut {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch where ContinuousClock.now >= deadline {
+            // A request that the deadline cut short can fail a moment before the deadline's own timer fires: the
+            // cause is the same.
+            throw SecretsStoreProviderError(.timedOut, "\(text): \(error)", underlying: error)
+        }
     }
 
     /// Runs ``write(_:into:owner:)`` on a Dispatch worker thread (blocking file I/O belongs there, not on the
-    /// cooperative pool or the actor).
+    /// cooperative pool or the actor). Cancelling the task stops a wait for the target's lock within
+    /// milliseconds, and the lock wait ends by the mount deadline (``OperationDeadline``).
     nonisolated func writeOffActor(
         _ result: MountResult, into directory: String, owner: FileOwner?
-    ) async throws(SecretsStoreProviderError) -> MountOutcome {
-        let outcome: Result<MountOutcome, SecretsStoreProviderError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                do throws(SecretsStoreProviderError) {
-                    continuation.resume(returning: .success(try self.write(result, into: directory, owner: owner)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
+    ) async throws -> MountOutcome {
+        let cancelled = CancellationFlag()
+        let lockTimeout = OperationDeadline.remaining
+        let outcome: Result<MountOutcome, SecretsStoreProviderError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global(qos: .utility).async {
+                    do throws(SecretsStoreProviderError) {
+                        continuation.resume(returning: .success(
+                            try self.write(result, into: directory, owner: owner, lockTimeout: lockTimeout, isCancelled: { cancelled.isSet })
+                        ))
+                    } catch {
+                        continuation.resume(returning: .failure(error))
+                    }
                 }
             }
+        } onCancel: {
+            cancelled.set()
+        }
+        if case .failure(let error) = outcome, (error.underlying as? MountWriterError)?.code == .cancelled {
+            throw CancellationError()
         }
         return try outcome.get()
     }
@@ -207,6 +224,14 @@ public actor KeyVaultProvider {
     /// - Returns: The result and what the write changed.
     /// - Throws: ``SecretsStoreProviderError`` with code `writeFailed`.
     public nonisolated func write(_ result: MountResult, into directory: String, owner: FileOwner? = nil) throws(SecretsStoreProviderError) -> MountOutcome {
+        try write(result, into: directory, owner: owner, lockTimeout: nil, isCancelled: { Task.isCancelled })
+    }
+
+    /// ``write(_:into:owner:)`` with the lock wait bounded by `lockTimeout` (when it is shorter than the writer
+    /// options' own) and stopped when `isCancelled` returns true.
+    nonisolated func write(
+        _ result: MountResult, into directory: String, owner: FileOwner?, lockTimeout: Duration?, isCancelled: () -> Bool
+    ) throws(SecretsStoreProviderError) -> MountOutcome {
         var payload: [String: ProjectedFile] = [:]
         for file in result.files {
             payload[file.path] = ProjectedFile(contents: file.contents, mode: file.mode, owner: owner)
@@ -221,11 +246,21 @@ public actor KeyVaultProvider {
             }
         }
         do {
-            let writer = AtomicDirectoryWriter(targetDirectory: directory, options: configuration.writerOptions)
-            let outcome = try writer.write(payload)
+            var options = configuration.writerOptions
+            if let lockTimeout { options.lockTimeout = options.lockTimeout.map { min($0, lockTimeout) } ?? lockTimeout }
+            let writer = AtomicDirectoryWriter(targetDirectory: directory, options: options)
+            let outcome = try writer.write(payload, isCancelled: isCancelled)
             return MountOutcome(result: result, write: outcome)
         } catch {
-            throw SecretsStoreProviderError(.writeFailed, "failed to write the files into \(directory): \(error)")
+            switch error.code {
+            case .lockTimeout:
+                throw SecretsStoreProviderError(
+                    .timedOut, "failed to write the files into \(directory): \(error) (within the mount deadline); the files on disk are unchanged",
+                    underlying: error
+                )
+            default:
+                throw SecretsStoreProviderError(.writeFailed, "failed to write the files into \(directory): \(error)", underlying: error)
+            }
         }
     }
 
@@ -303,4 +338,13 @@ public actor KeyVaultProvider {
         case .servicePrincipal: "service_principal"
         }
     }
+}
+
+/// A flag set from a cancellation handler and read by a blocking write on another thread.
+final class CancellationFlag: Sendable {
+    private let value = Mutex(false)
+    /// Whether the flag was set.
+    var isSet: Bool { value.withLock { $0 } }
+    /// Sets the flag.
+    func set() { value.withLock { $0 = true } }
 }
