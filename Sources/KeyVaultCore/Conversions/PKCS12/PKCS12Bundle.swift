@@ -51,6 +51,7 @@ public struct PKCS12Bundle: Sendable, Hashable {
         guard !bytes.isEmpty, bytes.count <= Int(Int32.max) else {
             throw ConversionError(code: .invalidPKCS12, message: "the PKCS#12 data is empty or too large")
         }
+        try PKCS12IterationCheck.check(bytes)
         return try library.withContext {
             let p12 = OpenSSLCodec.decode(bytes, requireAll: false, free: { PKCS12_free($0) }) { d2i_PKCS12(nil, $0, $1) }
             guard let p12 else {

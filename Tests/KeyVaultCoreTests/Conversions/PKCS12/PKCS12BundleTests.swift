@@ -55,6 +55,28 @@ struct PKCS12BundleTests {
         #expect(bundle.leafMatchesKey)
     }
 
+    /// A MAC iteration count of 2^31-1 once burnt CPU for minutes (and again every rotation round). Counts are
+    /// read from the DER and checked before OpenSSL derives anything.
+    @Test("an iteration count above the maximum is refused before any derivation")
+    func hugeIterationCountIsRefused() throws {
+        let tool = try OpenSSLTool.make()
+        defer { tool.cleanUp() }
+        try tool.generateKey("a.key", "P-256")
+        try tool.selfSigned("a.crt", key: "a.key", subject: "/CN=a", ca: false)
+        try tool.run(["pkcs12", "-export", "-inkey", "a.key", "-in", "a.crt", "-out", "a.p12", "-passout", "pass:", "-iter", "65536"])
+        let pfx = try tool.read("a.p12")
+        #expect((try? PKCS12Bundle.parse(pfx)) != nil, "65,536 iterations are fine")
+        // The file ends with the MAC data's iteration count: INTEGER 65536 (02 03 01 00 00). Make it 8,388,607.
+        #expect(Array(pfx.suffix(5)) == [0x02, 0x03, 0x01, 0x00, 0x00])
+        var hostile = pfx
+        hostile.replaceSubrange(hostile.count - 3..<hostile.count, with: [0x7F, 0xFF, 0xFF])
+        let started = ContinuousClock.now
+        let error = #expect(throws: ConversionError.self) { try PKCS12Bundle.parse(hostile) }
+        #expect(error?.code == .invalidPKCS12)
+        #expect(error?.message.contains("8388607 key-derivation iterations, above the maximum of 1000000") == true, "\(String(describing: error))")
+        #expect(ContinuousClock.now - started < .seconds(30), "refused without deriving")
+    }
+
     @Test("a certificates-only PFX parses with no key")
     func certificatesOnly() throws {
         let tool = try OpenSSLTool.make()
