@@ -46,4 +46,31 @@ import Testing
         #expect(error.code == .invalidResponse)
         #expect(!error.message.contains("eyJ.a.b"))
     }
+
+    /// A token endpoint that echoes the form body leaked the client secret percent-encoded (`a%2Bb%2F...`): the
+    /// redaction knew only the literal form. Line breaks and terminal escapes in its text are escaped too.
+    @Test func anEchoedFormBodyLeaksNoSecretAndForgesNoLine() async throws {
+        let secret = "p+w/d=x&y z~9"
+        let transport = ScriptedTransport { _, body, _ in
+            let form = String(decoding: body ?? Data(), as: UTF8.self)
+            let description = "AADSTS7000215: Invalid client secret. Received: \(form)\nakv-mount: 3 files written\u{1B}[2J"
+            let json = try JSONSerialization.data(withJSONObject: ["error": "invalid_client", "error_description": description])
+            return .json(401, String(decoding: json, as: UTF8.self))
+        }
+        let credential = try ClientSecretCredential(
+            tenantID: Self.tenant, clientID: "app", secret: SecretString(secret),
+            options: CredentialOptions(transport: transport, retryPolicy: .none, clock: ManualClock(), authorityHost: URL(string: "https://127.0.0.1:1")!)
+        )
+        let error = try await #require(throws: IdentityError.self) {
+            try await credential.getToken(for: TokenRequestContext(scopes: ["https://vault.azure.net/.default"]))
+        }
+        let text = "\(error)"
+        let form = String(decoding: transport.bodies.first.flatMap { $0 } ?? Data(), as: UTF8.self)
+        let encoded = form.split(separator: "&").first { $0.hasPrefix("client_secret=") }.map { String($0.dropFirst("client_secret=".count)) } ?? ""
+        #expect(!encoded.isEmpty && encoded != secret, "the form carries an encoded secret: \(encoded)")
+        #expect(!text.contains(encoded), "\(text)")
+        #expect(!text.contains(secret))
+        #expect(!text.contains("\n") && !text.contains("\u{1B}"), "\(text)")
+        #expect(error.aadstsCode == 7_000_215)
+    }
 }
