@@ -70,6 +70,8 @@ done
 # Leak checks stay on. Swift's runtime caches (metadata, conformances) are reachable from globals, so they are not
 # reported; a real leak of a parser is. Known leaks in dependencies are suppressed, each explained in the file.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:allocator_may_return_null=0}"
+# Swift's own crash backtracer would symbolicate the 170 MB binary for minutes; AddressSanitizer prints the stack.
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/lsan-suppressions.txt:print_suppressions=0}"
 libfuzzer_flags=(-max_len="$max_len" -timeout="$timeout" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" -print_final_stats=1)
 
