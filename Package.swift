@@ -391,3 +391,22 @@ let package = Package(
 if Context.environment["AZURE_KEYVAULT_FILES_DOCS"] != nil {
     package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.4.0"))
 }
+
+// The libFuzzer harness (`Scripts/fuzz.sh` sets this and builds with `--sanitize=fuzzer --sanitize=address`), so
+// that neither library clients nor the ordinary build and tests ever see it. One executable holds every fuzz target;
+// `AKV_FUZZ_TARGET` picks one at run time (see Fuzz/README.md).
+if Context.environment["AZURE_KEYVAULT_FILES_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "akv-fuzz",
+            dependencies: [
+                "AzureCore", "IdentityProviders", "KeyVaultCore", "MountWriter", "SecretsStoreProvider",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Fuzz/Sources/akv-fuzz",
+            // No `main`: libFuzzer's runtime provides it and calls `LLVMFuzzerTestOneInput`.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    )
+}

@@ -12,7 +12,7 @@ struct ValidatedPayload {
 }
 
 /// Checks payload paths before anything on disk is touched.
-enum PayloadValidator {
+package enum PayloadValidator {
     /// The longest path accepted, in bytes (Kubernetes `maxPathLength`).
     static let maximumPathLength = 4096
     /// The longest path component accepted, in bytes (Kubernetes `maxFileNameLength`).
@@ -86,14 +86,14 @@ enum PayloadValidator {
     }
 
     /// The clean form of a valid path (see ``cleanComponents(of:policy:)``).
-    static func cleanPath(of path: String, policy: AtomicDirectoryWriter.PathPolicy) throws(MountWriterError) -> String {
+    package static func cleanPath(of path: String, policy: AtomicDirectoryWriter.PathPolicy) throws(MountWriterError) -> String {
         if isCleanAndValid(path) { return path }
         return try cleanComponents(of: path, policy: policy).joined(separator: "/")
     }
 
     /// A single pass over the bytes that recognises the common case, a valid path that is already clean, without
     /// allocating. Anything else goes through ``cleanComponents(of:policy:)``, which explains the problem.
-    static func isCleanAndValid(_ path: String) -> Bool {
+    package static func isCleanAndValid(_ path: String) -> Bool {
         let bytes = path.utf8
         guard !bytes.isEmpty, bytes.count <= maximumPathLength else { return false }
         var length = 0  // bytes in the current component
@@ -124,7 +124,7 @@ enum PayloadValidator {
 
     /// Applies the Kubernetes `validatePath` rules to one path (in the same order), then the depth limit
     /// (``maximumDepth``, on the clean form), and returns its clean components.
-    static func cleanComponents(
+    package static func cleanComponents(
         of path: String,
         policy: AtomicDirectoryWriter.PathPolicy
     ) throws(MountWriterError) -> [String] {

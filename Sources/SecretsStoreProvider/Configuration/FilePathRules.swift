@@ -1,7 +1,7 @@
 /// The file-name rules of the Go provider (`validateFileName`) and of the CSI driver (`filepath.Clean(p) == p`).
-enum FilePathRules {
+package enum FilePathRules {
     /// Returns the Go provider's or the driver's message when `name` is not acceptable, nil when it is.
-    static func problem(withFileName name: String) -> String? {
+    package static func problem(withFileName name: String) -> String? {
         if name.isEmpty { return ("file name must not be empty") }
         if name.hasPrefix("/") { return ("file name must be a relative path") }
         let components = name.split(separator: "/", omittingEmptySubsequences: false)
