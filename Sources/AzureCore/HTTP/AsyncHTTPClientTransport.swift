@@ -302,25 +302,28 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         // The request's own timeout, or the operation's deadline when that comes first.
         let timeout = OperationDeadline.remaining.map { min($0, requestTimeout) } ?? requestTimeout
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.azureSeconds * 1e9))
+        let bodyDeadline = ContinuousClock.now + timeout
         let limit = maximumResponseBytes
         let prepared = outgoing
         do {
-            // AsyncHTTPClient's deadline ends the wait for the response head; the body is read under the same
-            // deadline here, so a body that trickles in (one byte a second) cannot outlast it.
+            // AsyncHTTPClient's deadline ends the wait for the response head (its errors, such as connectTimeout,
+            // stay precise); the body is then read under the same deadline here, so a body that trickles in (one
+            // byte a second) cannot outlast it.
+            let response = try await client.execute(prepared, deadline: deadline)
             let timeoutError = AzureCoreError(
                 code: .timedOut, message: "the request timed out (the response body did not arrive within \(Int(timeout.azureSeconds.rounded())) s)", endpoint: endpoint
             )
-            return try await OperationDeadline.withDeadline(.now + timeout, timeoutError: { timeoutError }) {
-                let response = try await client.execute(prepared, deadline: deadline)
-                var buffer = try await response.body.collect(upTo: limit)
-                let data = buffer.readData(length: buffer.readableBytes) ?? Data()
-                var fields = HTTPFields()
-                for header in response.headers {
-                    if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-                }
-                let status = HTTPResponse.Status(code: Int(response.status.code))
-                return HTTPTransportResponse(response: HTTPResponse(status: status, headerFields: fields), body: data)
+            let body = response.body
+            let data = try await OperationDeadline.withDeadline(bodyDeadline, timeoutError: { timeoutError }) {
+                var buffer = try await body.collect(upTo: limit)
+                return buffer.readData(length: buffer.readableBytes) ?? Data()
             }
+            var fields = HTTPFields()
+            for header in response.headers {
+                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+            }
+            let status = HTTPResponse.Status(code: Int(response.status.code))
+            return HTTPTransportResponse(response: HTTPResponse(status: status, headerFields: fields), body: data)
         } catch let error as AzureCoreError {
             throw error
         } catch is NIOTooManyBytesError {

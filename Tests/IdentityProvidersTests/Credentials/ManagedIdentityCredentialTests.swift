@@ -138,7 +138,7 @@ import Testing
             }
             // connectTimeout and not deadlineExceeded: the 2 s connect timer fired before the 10 s deadline on the
             // same event loop (timers fire in deadline order even when a loaded loop runs them late).
-            #expect(ContinuousClock.now - started < .seconds(30), "no hang")
+            #expect(ContinuousClock.now - started < .seconds(90), "no hang (loose: timers fire seconds late while the whole suite starts)")
             #expect(error.code == .credentialUnavailable)
             #expect(error.message.contains("timedOut"))
             #expect(error.message.contains("connectTimeout"), "\(error.message)")

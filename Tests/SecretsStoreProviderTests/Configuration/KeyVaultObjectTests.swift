@@ -91,6 +91,20 @@ import Testing
         #expect(singleThenHistory.contains("is written to the file \"a\""), "\(singleThenHistory)")
     }
 
+    /// Found by the path fuzz target: a "/" followed by a combining mark is one Character, so the rules, compared by
+    /// Character, missed an empty component (and a leading "/"); the writer, checking bytes, refused the alias only
+    /// after every object was fetched. Aliases deeper than the writer's 64 components are refused up front too.
+    @Test func aliasesAreCheckedByteForByteAndByDepth() throws {
+        let combining = try #require(Self.message(["objectName: a\nobjectType: secret\nobjectAlias: \"z//\u{030B}/x\""]))
+        #expect(combining.contains("invalid filepath"), "\(combining)")
+        let rooted = try #require(Self.message(["objectName: a\nobjectType: secret\nobjectAlias: \"/\u{030B}x\""]))
+        #expect(rooted.contains("must be a relative path"), "\(rooted)")
+        let deep = Array(repeating: "d", count: 65).joined(separator: "/")
+        let tooDeep = try #require(Self.message(["objectName: a\nobjectType: secret\nobjectAlias: \(deep)"]))
+        #expect(tooDeep.contains("65 directories deep (at most 64 components)"), "\(tooDeep)")
+        #expect(Self.message(["objectName: a\nobjectType: secret\nobjectAlias: \(Array(repeating: "d", count: 64).joined(separator: "/"))"]) == nil)
+    }
+
     /// `objectVersionHistory: 2147483647` once allocated an array of that many paths during validation (an abort).
     /// Validation no longer lists the requested paths, and a history above the maximum is refused by name.
     @Test func hugeVersionHistoryIsRefusedAndTheMaximumIsAccepted() throws {
