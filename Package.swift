@@ -305,6 +305,16 @@ let package = Package(
         ),
         .target(name: "BenchSupport", path: "Examples/BenchSupport", swiftSettings: swiftSettings),
         .executableTarget(name: "provider-bench", dependencies: ["BenchSupport", "SecretsStoreProvider", "KeyVaultTesting", "AzureCoreTesting", "AzureCore", "KeyVaultCore", "IdentityProviders", "MountWriter", .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Tools"]))], path: "Examples/provider-bench", swiftSettings: swiftSettings),
+        // The library as a warm in-process client of an emulator in another process (Benchmarks/compare.sh).
+        .executableTarget(
+            name: "bench-library",
+            dependencies: [
+                "CommandSupport", "SecretsStoreProvider",
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Tools"])),
+            ],
+            path: "Examples/bench-library",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "csi-bench",
             dependencies: [

@@ -24,9 +24,10 @@ public enum CommandSupport {
     public static let maximumInputBytes = 4 << 20
 
     /// Reads a small input file, with plain errors: a directory, a missing or unreadable file, a device or a file
-    /// above ``maximumInputBytes`` are each named as such (`/dev/zero` is refused, never read without end).
+    /// above `limit` (default ``maximumInputBytes``) are each named as such (`/dev/zero` is refused, never read
+    /// without end).
     /// - Throws: ``CommandError`` naming the flag and the path.
-    public static func readData(_ path: String, what: String) throws -> Data {
+    public static func readData(_ path: String, what: String, limit: Int = maximumInputBytes) throws -> Data {
         func fail(_ reason: String) -> CommandError { CommandError("\(what) \(path): \(reason)") }
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -49,11 +50,11 @@ public enum CommandSupport {
         defer { try? handle.close() }
         let data: Data
         do {
-            data = try handle.read(upToCount: maximumInputBytes + 1) ?? Data()
+            data = try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
             throw fail("cannot read the file (\(String(cString: strerror(errno))))")
         }
-        guard data.count <= maximumInputBytes else { throw fail("is larger than \(maximumInputBytes >> 20) MiB") }
+        guard data.count <= limit else { throw fail("is larger than \(limit >> 20) MiB") }
         return data
     }
 

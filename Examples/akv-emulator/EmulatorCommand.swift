@@ -43,8 +43,11 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Every vault answers 429 once REQUESTS per WINDOW are spent: REQUESTS/WINDOW, for example 400/1s or 4000/10s.")
     var rateLimit: String?
 
-    @Option(name: .customLong("retry-after"), help: "The Retry-After (seconds) sent with each 429 of --rate-limit.")
-    var retryAfter: Int?
+    @Option(name: .customLong("retry-after"), help: "What each 429 of --rate-limit says: SECONDS for a fixed Retry-After, or `window` for the rest of the window (x-ms-retry-after-ms, and Retry-After rounded up). Default: no Retry-After.")
+    var retryAfter: String?
+
+    @Option(name: .customLong("stats-file"), help: "On SIGUSR1, write every vault's request counts (total, per status) to this file as JSON, for measuring clients from outside.")
+    var statsFile: String?
 
     func run() async throws {
         var logger = Logger(label: "akv-emulator", factory: { StreamLogHandler.standardError(label: $0) })
@@ -61,6 +64,8 @@ struct EmulatorCommand: AsyncParsableCommand {
                 try writeEnvironment(environment, to: envFile)
                 Self.say("environment written to \(envFile)")
             }
+            let statsSource = statsFile.map { writeStatistics(of: emulators, to: $0) }
+            defer { statsSource?.cancel() }
             Self.say("serving; stop with Ctrl-C (SIGINT) or SIGTERM")
             try await CommandSupport.untilInterrupted(program: "akv-emulator") {
                 while true { try await Task.sleep(for: .seconds(3600)) }
@@ -92,10 +97,43 @@ struct EmulatorCommand: AsyncParsableCommand {
                 throw CommandError("--rate-limit \(rateLimit): expected REQUESTS/WINDOW, for example 400/1s")
             }
             let window = try milliseconds(parts[1], "--rate-limit") / 1000
+            var seconds: Int?
+            let tellsRemainder = retryAfter == "window"
+            if let retryAfter, !tellsRemainder {
+                guard let value = Int(retryAfter), value >= 0 else {
+                    throw CommandError("--retry-after \(retryAfter): expected whole seconds or `window`")
+                }
+                seconds = value
+            }
             for index in seed.vaults.indices {
-                seed.vaults[index].rateLimit = .init(requestsPerWindow: requests, windowSeconds: window, retryAfterSeconds: retryAfter)
+                seed.vaults[index].rateLimit = .init(
+                    requestsPerWindow: requests, windowSeconds: window, retryAfterSeconds: seconds, tellsWindowRemainder: tellsRemainder)
             }
         }
+    }
+
+    /// On every SIGUSR1, writes `{"<vault>": {"total": n, "byStatus": {"200": n, "429": n, ...}}, ...}` to `path`
+    /// (through a temporary file and a rename, so a reader never sees half of it).
+    private func writeStatistics(of emulators: AzureEmulators, to path: String) -> any DispatchSourceSignal {
+        signal(SIGUSR1, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGUSR1, queue: .global())
+        let vaults = emulators.seed.vaults.map(\.name)
+        source.setEventHandler {
+            Task {
+                var statistics: [String: [String: Any]] = [:]
+                for vault in vaults {
+                    let counters = await emulators.keyVault.counters(vault: vault)
+                    var byStatus: [String: Int] = [:]
+                    for (status, count) in counters.byStatus { byStatus[String(status)] = count }
+                    statistics[vault] = ["total": counters.total, "byStatus": byStatus]
+                }
+                guard let data = try? JSONSerialization.data(withJSONObject: statistics, options: [.sortedKeys]) else { return }
+                let temporary = path + ".tmp"
+                if FileManager.default.createFile(atPath: temporary, contents: data) { _ = rename(temporary, path) }
+            }
+        }
+        source.resume()
+        return source
     }
 
     private func shutdown(_ emulators: AzureEmulators) async {
@@ -107,7 +145,8 @@ struct EmulatorCommand: AsyncParsableCommand {
     private func loadSeed() throws -> (AzureEmulatorSeed, URL?) {
         guard let seed else { return (.sample, nil) }
         let url = URL(fileURLWithPath: seed)
-        let data = try CommandSupport.readData(seed, what: "--seed")
+        // A seed holds whole vaults (a benchmark's thousands of secrets), so it may be far larger than a manifest.
+        let data = try CommandSupport.readData(seed, what: "--seed", limit: 256 << 20)
         do {
             let lower = seed.lowercased()
             if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {

@@ -211,7 +211,8 @@ public struct AzureEmulators: Sendable {
         try await emulator.addVault(name: vault.name, tenantID: vault.tenantID, permissionModel: vault.permissionModel ?? .rbac)
         if let limit = vault.rateLimit {
             try await emulator.setThrottling(vault: vault.name, KeyVaultThrottling(
-                requestsPerWindow: limit.requestsPerWindow, windowSeconds: limit.windowSeconds ?? 10, retryAfterSeconds: limit.retryAfterSeconds
+                requestsPerWindow: limit.requestsPerWindow, windowSeconds: limit.windowSeconds ?? 10, retryAfterSeconds: limit.retryAfterSeconds,
+                tellsWindowRemainder: limit.tellsWindowRemainder ?? false
             ))
         }
         for secret in vault.secrets ?? [] {

@@ -3,7 +3,9 @@ import Foundation
 import IdentityProviders
 import KeyVaultCore
 import KeyVaultTesting
+import HTTPTypes
 import Logging
+import Synchronization
 import Testing
 
 /// The seed's Key Vault latency and per-vault rate limit, which let any client be measured from outside the process.
@@ -50,10 +52,54 @@ import Testing
         await emulators.stop()
     }
 
+    /// Keeps the header fields of the last response, to read what a 429 said.
+    final class HeaderRecorder: HTTPTransport {
+        let base: any HTTPTransport
+        let last = Mutex<HTTPFields?>(nil)
+        init(_ base: any HTTPTransport) { self.base = base }
+        func send(_ request: HTTPRequest, body: Data?) async throws -> HTTPTransportResponse {
+            let response = try await base.send(request, body: body)
+            last.withLock { $0 = response.response.headerFields }
+            return response
+        }
+    }
+
+    /// `tellsWindowRemainder`: each 429 says how long the rest of the window is, in `x-ms-retry-after-ms` and (rounded
+    /// up) in `Retry-After`, so that a client can resume exactly when the budget is back.
+    @Test func aThrottledAnswerTellsTheRestOfTheWindow() async throws {
+        var seed = AzureEmulatorSeed.sample
+        seed.vaults[0].rateLimit = .init(requestsPerWindow: 1, windowSeconds: 30, tellsWindowRemainder: true)
+        var quiet = Logger(label: "m", factory: { _ in SwiftLogNoOpLogHandler() })
+        quiet.logLevel = .critical
+        try await AzureEmulators.withRunning(seed: seed, logger: quiet) { emulators in
+            try await AsyncHTTPClientTransport.withTransport(
+                configuration: .init(caBundlePath: emulators.caFile.path), environment: [:]
+            ) { transport in
+                let recorder = HeaderRecorder(transport)
+                let credential = try ClientSecretCredential(
+                    tenantID: Sample.tenantID, clientID: Sample.servicePrincipal.clientID,
+                    secret: SecretString(Sample.servicePrincipal.secret ?? ""),
+                    options: CredentialOptions(transport: transport, authorityHost: emulators.entra.authorityHost)
+                )
+                let client = try KeyVaultClient(
+                    vaultURL: try #require(emulators.vaultURLs[Sample.vaultName]), credential: credential, transport: recorder,
+                    options: .init(verifyChallengeResource: false, retryPolicy: nil), logger: quiet
+                )
+                _ = try await client.getSecret(name: "secret1")
+                await #expect(throws: KeyVaultError.self) { _ = try await client.getSecret(name: "secret1") }
+                let fields = try #require(recorder.last.withLock { $0 })
+                let milliseconds = try #require(fields[HTTPField.Name("x-ms-retry-after-ms")!].flatMap { Int($0) })
+                #expect(milliseconds > 20_000 && milliseconds <= 30_000, "the rest of a 30 s window that began just now: \(milliseconds) ms")
+                #expect(fields[.retryAfter] == String((milliseconds + 999) / 1000))
+                #expect(await emulators.keyVault.counters(vault: Sample.vaultName).byStatus[429] == 1)
+            }
+        }
+    }
+
     @Test func seedFieldsDecodeFromJSON() throws {
-        let json = #"{"tenants":[],"vaults":[{"name":"kv","tenantId":"t","rateLimit":{"requestsPerWindow":400,"windowSeconds":1,"retryAfterSeconds":1}}],"keyVaultLatency":{"milliseconds":20,"jitterMilliseconds":5}}"#
+        let json = #"{"tenants":[],"vaults":[{"name":"kv","tenantId":"t","rateLimit":{"requestsPerWindow":400,"windowSeconds":1,"retryAfterSeconds":1,"tellsWindowRemainder":true}}],"keyVaultLatency":{"milliseconds":20,"jitterMilliseconds":5}}"#
         let seed = try AzureEmulatorSeed.decode(json: Data(json.utf8))
         #expect(seed.keyVaultLatency == .init(milliseconds: 20, jitterMilliseconds: 5))
-        #expect(seed.vaults[0].rateLimit == .init(requestsPerWindow: 400, windowSeconds: 1, retryAfterSeconds: 1))
+        #expect(seed.vaults[0].rateLimit == .init(requestsPerWindow: 400, windowSeconds: 1, retryAfterSeconds: 1, tellsWindowRemainder: true))
     }
 }

@@ -3,7 +3,9 @@
 /// The limit starts at ``ceiling``. Each success while latency holds (within twice the lowest latency seen) adds
 /// `1 / limit` (so one per round of requests), up to the ceiling. A throttled answer (429) halves the limit at
 /// once (never below ``floor``, so one request always makes progress) and holds every new request until the
-/// service's `Retry-After` has passed. Waiting for a permit is cancellable.
+/// service's `Retry-After` has passed. The requests already in flight when the limit was halved were sent at the old
+/// rate, so their 429s do not halve it again (one decrease per round, as TCP does per window). Waiting for a permit
+/// is cancellable.
 ///
 /// One limiter is meant to be shared by every caller of the same service (for example every mount of a process that
 /// reads the same vault), so the service sees the process's load, not each caller's.
@@ -29,6 +31,7 @@ public actor AdaptiveConcurrencyLimiter {
     private var pausedUntil: ContinuousClock.Instant?
     private var lowestLatency: Duration?
     private var wakeUp: Task<Void, Never>?
+    private var lastDecrease: ContinuousClock.Instant?
     /// Throttled answers seen.
     public private(set) var throttledCount = 0
 
@@ -69,8 +72,11 @@ public actor AdaptiveConcurrencyLimiter {
     }
 
     /// Returns a permit and reports how the request ended.
-    /// - Parameter outcome: The outcome.
-    public func release(_ outcome: Outcome) {
+    /// - Parameters:
+    ///   - outcome: The outcome.
+    ///   - startedAt: When the request was sent, if known: a 429 of a request sent before the last decrease does not
+    ///     decrease the limit again. Without it, every 429 halves the limit.
+    public func release(_ outcome: Outcome, startedAt: ContinuousClock.Instant? = nil) {
         inFlight = max(0, inFlight - 1)
         switch outcome {
         case .success(let latency):
@@ -80,7 +86,12 @@ public actor AdaptiveConcurrencyLimiter {
             }
         case .throttled(let retryAfter):
             throttledCount += 1
-            limit = max(Double(floor), limit / 2)
+            if let startedAt, let lastDecrease, startedAt < lastDecrease {
+                // Sent at the old rate; the limit was already halved for it.
+            } else {
+                limit = max(Double(floor), limit / 2)
+                lastDecrease = .now
+            }
             if let retryAfter, retryAfter > .zero {
                 let until = ContinuousClock.now + retryAfter
                 if pausedUntil.map({ until > $0 }) ?? true { pausedUntil = until }

@@ -33,7 +33,7 @@ public struct LimitedTransport: HTTPTransport {
         }
         if response.statusCode == 429 {
             let delay = RetryPolicy.serverRequestedDelay(response.response.headerFields, now: Date())
-            await limiter.release(.throttled(retryAfter: delay))
+            await limiter.release(.throttled(retryAfter: delay), startedAt: started)
         } else {
             await limiter.release(.success(latency: ContinuousClock.now - started))
         }

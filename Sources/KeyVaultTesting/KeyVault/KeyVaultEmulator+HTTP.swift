@@ -123,7 +123,13 @@ extension KeyVaultEmulator {
             var response = Self.failure(
                 .tooManyRequests, "Throttled",
                 "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached")
-            if let seconds = budget.retryAfterSeconds { response.headerFields[.retryAfter] = String(seconds) }
+            if budget.tellsWindowRemainder, let start = state.windowStart {
+                let remainder = max(0, budget.windowSeconds - current.timeIntervalSince(start))
+                response.headerFields[HTTPField.Name("x-ms-retry-after-ms")!] = String(Int((remainder * 1000).rounded(.up)))
+                response.headerFields[.retryAfter] = String(budget.retryAfterSeconds ?? Int(remainder.rounded(.up)))
+            } else if let seconds = budget.retryAfterSeconds {
+                response.headerFields[.retryAfter] = String(seconds)
+            }
             return response
         }
         state.windowCount += 1

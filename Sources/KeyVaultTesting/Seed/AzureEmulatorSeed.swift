@@ -213,12 +213,16 @@ public struct AzureEmulatorSeed: Sendable, Hashable, Codable {
         public var windowSeconds: Double?
         /// The `Retry-After` sent with each 429 (none when absent).
         public var retryAfterSeconds: Int?
+        /// Whether each 429 tells the rest of the window in `x-ms-retry-after-ms` (see
+        /// ``KeyVaultThrottling/tellsWindowRemainder``); absent means no.
+        public var tellsWindowRemainder: Bool?
 
         /// Creates a rate limit.
-        public init(requestsPerWindow: Int, windowSeconds: Double? = nil, retryAfterSeconds: Int? = nil) {
+        public init(requestsPerWindow: Int, windowSeconds: Double? = nil, retryAfterSeconds: Int? = nil, tellsWindowRemainder: Bool? = nil) {
             self.requestsPerWindow = requestsPerWindow
             self.windowSeconds = windowSeconds
             self.retryAfterSeconds = retryAfterSeconds
+            self.tellsWindowRemainder = tellsWindowRemainder
         }
     }
 

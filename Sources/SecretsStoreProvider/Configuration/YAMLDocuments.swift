@@ -23,7 +23,8 @@ enum YAMLDocuments {
         let yaml = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         var documents: [Node] = []
         do {
-            let parser = try Parser(yaml: yaml)
+            // UTF-8 given, not `.default`: that reads the whole process environment on every parser (one per object).
+            let parser = try Parser(yaml: yaml, encoding: .utf8)
             while let node = try parser.nextRoot() { documents.append(node) }
         } catch {
             throw describe(error)

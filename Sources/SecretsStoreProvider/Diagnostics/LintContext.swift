@@ -355,7 +355,7 @@ struct LintContext {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .default, .default, .utf8)
         } catch {
             var where_ = fallback
             if let yaml = error as? YamlError, let base {
@@ -415,7 +415,7 @@ struct LintContext {
     ) -> ValidatedKeyVaultObject? {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            node = try Yams.compose(yaml: text, .default, .default, .utf8)
         } catch {
             add(.objectInvalid, "unmarshal failed for keyVaultObjects at index \(index), error: \(error)", fix: "fix the entry's YAML (one `field: value` per line)", object: index, mark: position(nil))
             return nil

@@ -25,8 +25,8 @@ import Testing
             // The connect timer (2 s) and the request deadline (10 s) are scheduled on the same event loop, which
             // fires timers in deadline order even when the loop is late: a connectTimeout cause (not
             // deadlineExceeded) shows the short connect timeout fired. Wall time under a loaded parallel test run
-            // is only checked loosely (timers can fire seconds late there).
-            #expect(elapsed < .seconds(30), "no hang")
+            // is only checked loosely (timers can fire seconds late there, and 30 s late under ThreadSanitizer).
+            #expect(elapsed < .seconds(90), "no hang")
             #expect(error.code == .timedOut)
             // The cause is kept as a typed value, not a string.
             #expect(error.underlying as? HTTPClientError == .connectTimeout, "\(error)")

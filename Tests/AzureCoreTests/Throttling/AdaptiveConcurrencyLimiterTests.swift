@@ -73,6 +73,24 @@ import Testing
         await limiter.release(.success(latency: .milliseconds(1)))
     }
 
+    @Test func aBurstOf429sFromOneRoundHalvesOnce() async throws {
+        let limiter = AdaptiveConcurrencyLimiter(ceiling: 16)
+        // 16 requests sent together; the budget runs out and all 16 come back 429.
+        var sent: [ContinuousClock.Instant] = []
+        for _ in 0..<16 {
+            try await limiter.acquire()
+            sent.append(.now)
+        }
+        for started in sent { await limiter.release(.throttled(retryAfter: nil), startedAt: started) }
+        #expect(await limiter.currentLimit == 8, "one decrease for the round, not 16 down to the floor")
+        #expect(await limiter.throttledCount == 16)
+        // A request sent after the decrease that is throttled again halves again.
+        try await limiter.acquire()
+        let later = ContinuousClock.now
+        await limiter.release(.throttled(retryAfter: nil), startedAt: later)
+        #expect(await limiter.currentLimit == 4)
+    }
+
     @Test func waitingCanBeCancelled() async throws {
         let limiter = AdaptiveConcurrencyLimiter(ceiling: 1)
         try await limiter.acquire()
