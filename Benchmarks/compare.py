@@ -239,26 +239,28 @@ def main():
         samples.sort(key=lambda sample: sample[0][0])
         return samples[len(samples) // 2]
 
+    def side_by_side(emulator, scenario):
+        """akv-mount, the warm library and the asyncio SDK client on bench-kv: (mount s, its fetch s, library s, asyncio s)."""
+        (mount_s, rss, fetch_s, files), requests, throttled = counted(
+            emulator, "bench-kv", lambda: bench.akv_mount(emulator, "bench-kv", n), args.runs)
+        row(scenario, "akv-mount mount (process)", mount_s, f"fetch {fetch_s:.3f}, outside fetch {mount_s - fetch_s:.3f}",
+            requests, throttled, rss, files, n)
+        (lib_s, lib_fetch, lib_write, files), requests, throttled = counted(
+            emulator, "bench-kv", lambda: bench.library(emulator, "bench-kv", n), args.runs)
+        row(scenario, "library, warm (bench-library)", lib_s, f"fetch {lib_fetch:.3f}, write {lib_write:.3f}",
+            requests, throttled, None, files, n)
+        (aio_s, aio_wall, aio_rss), requests, throttled = counted(
+            emulator, "bench-kv", lambda: bench.sdk(emulator, "bench-kv", "async", n), args.runs)
+        row(scenario, "Python SDK asyncio, same in flight", aio_s, f"process {aio_wall:.3f}", requests, throttled, aio_rss)
+        return mount_s, fetch_s, lib_s, aio_s
+
     try:
         # 1. Latency L.
         emulator = Emulator(emulator_binary, bench.work, bench.seed_file, latency_ms=latency)
         try:
+            mount_s, fetch_s, lib_s, aio_s = side_by_side(emulator, f"{n} x 64 B, L={latency:g}ms, C={c}")
+            summary.update(mount=mount_s, outside_fetch=mount_s - fetch_s, library=lib_s, asyncio=aio_s)
             scenario = f"{n} x 64 B, L={latency:g}ms, C={c}"
-            (mount_s, rss, fetch_s, files), requests, throttled = counted(
-                emulator, "bench-kv", lambda: bench.akv_mount(emulator, "bench-kv", n), args.runs)
-            row(scenario, "akv-mount mount (process)", mount_s, f"fetch {fetch_s:.3f}, outside fetch {mount_s - fetch_s:.3f}",
-                requests, throttled, rss, files, n)
-            summary["outside_fetch"] = mount_s - fetch_s
-            summary["mount"] = mount_s
-            (lib_s, lib_fetch, lib_write, files), requests, throttled = counted(
-                emulator, "bench-kv", lambda: bench.library(emulator, "bench-kv", n), args.runs)
-            row(scenario, "library, warm (bench-library)", lib_s, f"fetch {lib_fetch:.3f}, write {lib_write:.3f}",
-                requests, throttled, None, files, n)
-            summary["library"] = lib_s
-            (aio_s, aio_wall, aio_rss), requests, throttled = counted(
-                emulator, "bench-kv", lambda: bench.sdk(emulator, "bench-kv", "async", n), args.runs)
-            row(scenario, "Python SDK asyncio, same in flight", aio_s, f"process {aio_wall:.3f}", requests, throttled, aio_rss)
-            summary["asyncio"] = aio_s
             if not args.skip_sync:
                 (sync_s, sync_wall, sync_rss), requests, throttled = counted(
                     emulator, "bench-kv", lambda: bench.sdk(emulator, "bench-kv", "sync", n))
@@ -276,25 +278,13 @@ def main():
         # 2. No added latency; cold start.
         emulator = Emulator(emulator_binary, bench.work, bench.seed_file)
         try:
-            scenario = f"{n} x 64 B, no added latency, C={c}"
-            (mount0, rss, fetch0, files), requests, throttled = counted(
-                emulator, "bench-kv", lambda: bench.akv_mount(emulator, "bench-kv", n), args.runs)
-            row(scenario, "akv-mount mount (process)", mount0, f"fetch {fetch0:.3f}, outside fetch {mount0 - fetch0:.3f}",
-                requests, throttled, rss, files, n)
-            summary["mount0"] = mount0
-            (lib0, lib0_fetch, lib0_write, files), requests, throttled = counted(
-                emulator, "bench-kv", lambda: bench.library(emulator, "bench-kv", n), args.runs)
-            row(scenario, "library, warm (bench-library)", lib0, f"fetch {lib0_fetch:.3f}, write {lib0_write:.3f}",
-                requests, throttled, None, files, n)
-            (aio0, aio0_wall, aio0_rss), requests, throttled = counted(
-                emulator, "bench-kv", lambda: bench.sdk(emulator, "bench-kv", "async", n), args.runs)
-            row(scenario, "Python SDK asyncio, same in flight", aio0, f"process {aio0_wall:.3f}", requests, throttled, aio0_rss)
-            summary["asyncio0"] = aio0
+            mount0, _, _, aio0 = side_by_side(emulator, f"{n} x 64 B, no added latency, C={c}")
+            summary.update(mount0=mount0, asyncio0=aio0)
             scenario = "1 secret, cold start (whole process)"
             cold = bench.median(5, lambda: bench.akv_mount(emulator, "bench-kv", 1))
             row(scenario, "akv-mount mount", cold[0], "", None, None, cold[1], cold[3], 1)
             py_cold = bench.median(5, lambda: bench.sdk(emulator, "bench-kv", "sync", 1))
-            row(scenario, "python -c (SDK sync, one get_secret)", py_cold[1], f"inside the script {py_cold[0]:.3f}", None, None, py_cold[2])
+            row(scenario, "Python SDK sync, one get_secret (process)", py_cold[1], f"inside the script {py_cold[0]:.3f}", None, None, py_cold[2])
             summary["cold"] = cold[0]
             summary["py_cold"] = py_cold[1]
         finally:

@@ -59,13 +59,15 @@ struct EmulatorCommand: AsyncParsableCommand {
             seed: seedValue, seedDirectory: seedDirectory, stateDirectory: state, logger: logger)
         let environment = emulators.environment
         do {
+            // Before the environment file says ready: a SIGUSR1 sent at once must find the handler, not the default
+            // action (which ends the process).
+            let statsSource = statsFile.map { writeStatistics(of: emulators, to: $0) }
+            defer { statsSource?.cancel() }
             Self.say(summary(emulators))
             if let envFile {
                 try writeEnvironment(environment, to: envFile)
                 Self.say("environment written to \(envFile)")
             }
-            let statsSource = statsFile.map { writeStatistics(of: emulators, to: $0) }
-            defer { statsSource?.cancel() }
             Self.say("serving; stop with Ctrl-C (SIGINT) or SIGTERM")
             try await CommandSupport.untilInterrupted(program: "akv-emulator") {
                 while true { try await Task.sleep(for: .seconds(3600)) }
