@@ -12,24 +12,38 @@ import Testing
 @Suite(.serialized) struct MeasurementSeedTests {
     typealias Sample = AzureEmulatorSeed.Sample
 
+    /// Runs `body` with a client of the sample vault (no retries, so every 429 reaches the test) on emulators started
+    /// from `seed`; `wrap` may put a transport between the client and the network. The emulators always stop.
+    func withSampleVaultClient(
+        seed: AzureEmulatorSeed,
+        wrap: (any HTTPTransport) -> any HTTPTransport = { $0 },
+        _ body: (KeyVaultClient, AzureEmulators) async throws -> Void
+    ) async throws {
+        var quiet = Logger(label: "m", factory: { _ in SwiftLogNoOpLogHandler() })
+        quiet.logLevel = .critical
+        try await AzureEmulators.withRunning(seed: seed, logger: quiet) { emulators in
+            try await AsyncHTTPClientTransport.withTransport(
+                configuration: .init(caBundlePath: emulators.caFile.path), environment: [:]
+            ) { transport in
+                let credential = try ClientSecretCredential(
+                    tenantID: Sample.tenantID, clientID: Sample.servicePrincipal.clientID,
+                    secret: SecretString(Sample.servicePrincipal.secret ?? ""),
+                    options: CredentialOptions(transport: transport, authorityHost: emulators.entra.authorityHost)
+                )
+                let client = try KeyVaultClient(
+                    vaultURL: try #require(emulators.vaultURLs[Sample.vaultName]), credential: credential,
+                    transport: wrap(transport), options: .init(verifyChallengeResource: false, retryPolicy: nil), logger: quiet
+                )
+                try await body(client, emulators)
+            }
+        }
+    }
+
     @Test func latencyAndRateLimitFromTheSeed() async throws {
         var seed = AzureEmulatorSeed.sample
         seed.keyVaultLatency = .init(milliseconds: 150, jitterMilliseconds: 20)
         seed.vaults[0].rateLimit = .init(requestsPerWindow: 2, windowSeconds: 60, retryAfterSeconds: 7)
-        var quiet = Logger(label: "m", factory: { _ in SwiftLogNoOpLogHandler() })
-        quiet.logLevel = .critical
-        let emulators = try await AzureEmulators.start(seed: seed, logger: quiet)
-        let transport = try AsyncHTTPClientTransport(configuration: .init(caBundlePath: emulators.caFile.path), environment: [:])
-        do {
-            let credential = try ClientSecretCredential(
-                tenantID: Sample.tenantID, clientID: Sample.servicePrincipal.clientID,
-                secret: SecretString(Sample.servicePrincipal.secret ?? ""),
-                options: CredentialOptions(transport: transport, authorityHost: emulators.entra.authorityHost)
-            )
-            let client = try KeyVaultClient(
-                vaultURL: try #require(emulators.vaultURLs[Sample.vaultName]), credential: credential, transport: transport,
-                options: .init(verifyChallengeResource: false, retryPolicy: nil), logger: quiet
-            )
+        try await withSampleVaultClient(seed: seed) { client, emulators in
             let started = ContinuousClock.now
             _ = try await client.getSecret(name: "secret1")
             #expect(ContinuousClock.now - started >= .milliseconds(260), "challenge and get, each about 150 ms")
@@ -43,13 +57,7 @@ import Testing
             }
             let counters = await emulators.keyVault.counters(vault: Sample.vaultName)
             #expect(counters.byStatus[429] == 1)
-        } catch {
-            try? await transport.shutdown()
-            await emulators.stop()
-            throw error
         }
-        try? await transport.shutdown()
-        await emulators.stop()
     }
 
     /// Keeps the header fields of the last response, to read what a 429 said.
@@ -69,30 +77,19 @@ import Testing
     @Test func aThrottledAnswerTellsTheRestOfTheWindow() async throws {
         var seed = AzureEmulatorSeed.sample
         seed.vaults[0].rateLimit = .init(requestsPerWindow: 1, windowSeconds: 30, tellsWindowRemainder: true)
-        var quiet = Logger(label: "m", factory: { _ in SwiftLogNoOpLogHandler() })
-        quiet.logLevel = .critical
-        try await AzureEmulators.withRunning(seed: seed, logger: quiet) { emulators in
-            try await AsyncHTTPClientTransport.withTransport(
-                configuration: .init(caBundlePath: emulators.caFile.path), environment: [:]
-            ) { transport in
-                let recorder = HeaderRecorder(transport)
-                let credential = try ClientSecretCredential(
-                    tenantID: Sample.tenantID, clientID: Sample.servicePrincipal.clientID,
-                    secret: SecretString(Sample.servicePrincipal.secret ?? ""),
-                    options: CredentialOptions(transport: transport, authorityHost: emulators.entra.authorityHost)
-                )
-                let client = try KeyVaultClient(
-                    vaultURL: try #require(emulators.vaultURLs[Sample.vaultName]), credential: credential, transport: recorder,
-                    options: .init(verifyChallengeResource: false, retryPolicy: nil), logger: quiet
-                )
-                _ = try await client.getSecret(name: "secret1")
-                await #expect(throws: KeyVaultError.self) { _ = try await client.getSecret(name: "secret1") }
-                let fields = try #require(recorder.last.withLock { $0 })
-                let milliseconds = try #require(fields[HTTPField.Name("x-ms-retry-after-ms")!].flatMap { Int($0) })
-                #expect(milliseconds > 20_000 && milliseconds <= 30_000, "the rest of a 30 s window that began just now: \(milliseconds) ms")
-                #expect(fields[.retryAfter] == String((milliseconds + 999) / 1000))
-                #expect(await emulators.keyVault.counters(vault: Sample.vaultName).byStatus[429] == 1)
-            }
+        let recorder = Mutex<HeaderRecorder?>(nil)
+        try await withSampleVaultClient(seed: seed, wrap: { transport in
+            let made = HeaderRecorder(transport)
+            recorder.withLock { $0 = made }
+            return made
+        }) { client, emulators in
+            _ = try await client.getSecret(name: "secret1")
+            await #expect(throws: KeyVaultError.self) { _ = try await client.getSecret(name: "secret1") }
+            let fields = try #require(recorder.withLock { $0 }?.last.withLock { $0 })
+            let milliseconds = try #require(fields[HTTPField.Name("x-ms-retry-after-ms")!].flatMap { Int($0) })
+            #expect(milliseconds > 20_000 && milliseconds <= 30_000, "the rest of a 30 s window that began just now: \(milliseconds) ms")
+            #expect(fields[.retryAfter] == String((milliseconds + 999) / 1000))
+            #expect(await emulators.keyVault.counters(vault: Sample.vaultName).byStatus[429] == 1)
         }
     }
 
