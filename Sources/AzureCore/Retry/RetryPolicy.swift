@@ -103,7 +103,7 @@ public struct RetryPolicy: Sendable, Hashable {
         if let seconds = Double(value), seconds >= 0 {
             return clampedMilliseconds(seconds * 1000)
         }
-        if let date = parseHTTPDate(value) {
+        if let date = HTTPDate.parse(value, now: now) {
             return clampedMilliseconds(max(0, date.timeIntervalSince(now)) * 1000)
         }
         return nil
@@ -121,17 +121,13 @@ public struct RetryPolicy: Sendable, Hashable {
         return .milliseconds(Int64(min(max(milliseconds, 0), cap)))
     }
 
-    /// Parses an HTTP date (IMF-fixdate, RFC 850 or asctime).
+    /// Parses an HTTP date (IMF-fixdate, RFC 850 or asctime, in GMT, as RFC 9110 lists them).
+    ///
+    /// A two-digit RFC 850 year more than 50 years ahead of now is read as the most recent past year with the same
+    /// last two digits. The parse is bounded by the value's length and uses no `DateFormatter`.
     /// - Parameter value: The header value.
-    /// - Returns: The date, or `nil`.
+    /// - Returns: The date, or `nil` when the value is not an HTTP date or names a date that does not exist.
     public static func parseHTTPDate(_ value: String) -> Date? {
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: value) { return date }
-        }
-        return nil
+        HTTPDate.parse(value)
     }
 }
