@@ -41,27 +41,15 @@ def source_line(path, number):
     return lines[number - 1]
 
 
-def inside_with_lock(stack, depth=5):
-    """Whether frame #0 runs inside a closure passed to `withLock`: `withLock` is inlined, so the call of its closure
-    is placed on the line that says `withLock`, in one of the next frames (a throwing closure adds a compiler-made
-    thunk frame between, and the access may be in a function the closure calls)."""
-    for frame in stack[1:depth + 1]:
-        match = LOCATION.search(frame)
-        if not match:
-            continue
-        line = source_line(match.group(1), int(match.group(2)))
-        if line is not None and "withLock" in line:
-            return True
-    return False
-
-
 def lock_site(stack, depth=5):
-    """The `path:line:column` of the `withLock` call a stack runs inside."""
+    """The `path:line:column` of the `withLock` call that frame #0 runs inside, or None: `withLock` is inlined, so the
+    call of its closure is placed on the line that says `withLock`, in one of the next frames (a throwing closure adds
+    a compiler-made thunk frame between, and the access may be in a function the closure calls)."""
     for frame in stack[1:depth + 1]:
         match = LOCATION.search(frame)
         if match and "withLock" in (source_line(match.group(1), int(match.group(2))) or ""):
             return match.group(0)
-    return "?"
+    return None
 
 
 def continuation_handover(report, accesses):
@@ -120,7 +108,7 @@ def main():
         kind = re.sub(r"\s*\(pid=\d+\)", "", report["kind"])
         label = kind + " @ " + re.sub(r"\s*\([^()]*\+0x[0-9a-f]+\)(\s*\(BuildId: [0-9a-f]+\))?", "", own or (frames[0] if frames else "?"))
         is_race = "ThreadSanitizer" in report["kind"] and "race" in report["kind"]
-        if is_race and len(accesses) == 2 and all(inside_with_lock(s) for s in accesses):
+        if is_race and len(accesses) == 2 and all(lock_site(s) for s in accesses):
             where = " / ".join(lock_site(s).replace(os.getcwd() + "/", "") for s in accesses)
             handovers["lock hand-over (both accesses inside withLock: " + where + ")"] += 1
         elif is_race and len(accesses) == 2 and continuation_handover(report, accesses):

@@ -29,27 +29,32 @@ enum HTTPDate {
         return asctime(&reader)
     }
 
+    /// IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
     private static func imfFixdate(_ reader: inout Reader) -> Date? {
-        guard reader.word(in: shortDays) != nil, reader.literal(", "),
-            let day = reader.digits(2), reader.literal(" "),
-            let month = reader.word(in: months), reader.literal(" "),
-            let year = reader.digits(4), reader.literal(" "),
-            let time = reader.timeOfDay(), reader.literal(" GMT"), reader.atEnd
-        else { return nil }
-        return date(year: year, month: month + 1, day: day, time: time)
+        guard let parts = nameDayMonthYearTime(&reader, dayNames: shortDays, separator: " ", yearDigits: 4) else { return nil }
+        return date(year: parts.year, month: parts.month, day: parts.day, time: parts.time)
     }
 
+    /// RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`, the two-digit year pivoted on `now`.
     private static func rfc850(_ reader: inout Reader, now: Date) -> Date? {
-        guard reader.word(in: longDays) != nil, reader.literal(", "),
-            let day = reader.digits(2), reader.literal("-"),
-            let month = reader.word(in: months), reader.literal("-"),
-            let shortYear = reader.digits(2), reader.literal(" "),
+        guard let parts = nameDayMonthYearTime(&reader, dayNames: longDays, separator: "-", yearDigits: 2) else { return nil }
+        let currentYear = civil(fromDays: Int((now.timeIntervalSince1970 / 86_400).rounded(.down))).year
+        var year = currentYear - currentYear % 100 + parts.year
+        if year > currentYear + 50 { year -= 100 }
+        return date(year: year, month: parts.month, day: parts.day, time: parts.time)
+    }
+
+    /// The shape both forms share: `<day name>, DD<sep><Mon><sep><year> HH:MM:SS GMT`, to the end of the value.
+    private static func nameDayMonthYearTime(
+        _ reader: inout Reader, dayNames: [String], separator: StaticString, yearDigits: Int
+    ) -> (day: Int, month: Int, year: Int, time: (hour: Int, minute: Int, second: Int))? {
+        guard reader.word(in: dayNames) != nil, reader.literal(", "),
+            let day = reader.digits(2), reader.literal(separator),
+            let month = reader.word(in: months), reader.literal(separator),
+            let year = reader.digits(yearDigits), reader.literal(" "),
             let time = reader.timeOfDay(), reader.literal(" GMT"), reader.atEnd
         else { return nil }
-        let currentYear = civil(fromDays: Int((now.timeIntervalSince1970 / 86_400).rounded(.down))).year
-        var year = currentYear - currentYear % 100 + shortYear
-        if year > currentYear + 50 { year -= 100 }
-        return date(year: year, month: month + 1, day: day, time: time)
+        return (day, month + 1, year, time)
     }
 
     private static func asctime(_ reader: inout Reader) -> Date? {
@@ -130,12 +135,12 @@ enum HTTPDate {
             return matches
         }
 
-        /// The index in `words` of the word at the cursor (exact case), the longest match first.
+        /// The index in `words` of the word at the cursor (exact case). No word of a list is a prefix of another.
         mutating func word(in words: [String]) -> Int? {
-            for (position, word) in words.enumerated().sorted(by: { $0.element.utf8.count > $1.element.utf8.count }) {
-                let utf8 = Array(word.utf8)
-                if bytes.count - index >= utf8.count, Array(bytes[index..<index + utf8.count]) == utf8 {
-                    index += utf8.count
+            for (position, word) in words.enumerated() {
+                let count = word.utf8.count
+                if bytes.count - index >= count, word.utf8.elementsEqual(bytes[index..<index + count]) {
+                    index += count
                     return position
                 }
             }
